@@ -1,0 +1,28 @@
+package dev.triage.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An RFC 9457 problem detail, the body of every error response. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", description = "RFC 9457 problem details; database failures add category")
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
+        String requestId,
+        @Schema(description = "Database failure category: service-down, pool-exhausted, network, authentication,"
+                + " resource-exhaustion, read-only, timeout, migration-pending") String category,
+        @Schema(description = "One entry per invalid field") List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String TYPE_PREFIX = "urn:triage:problem:";
+
+    public record FieldError(String field, String message) {
+    }
+}

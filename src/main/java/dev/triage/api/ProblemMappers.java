@@ -1,0 +1,239 @@
+package dev.triage.api;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import dev.triage.database.DatabaseQueryException;
+import dev.triage.database.DatabaseUnavailableException;
+import dev.triage.database.FailureCategory;
+import dev.triage.database.FailureLog;
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Every exception that can leave a resource becomes problem+json here: 4xx for the client's
+ * mistakes, 503 with a category and Retry-After for the database, 500 (with a request id and
+ * no stack trace) only for a bug.
+ */
+public class ProblemMappers {
+
+    /** How long an open breaker stays open (GuardedPool's delay): the soonest a retry can help. */
+    static final int BREAKER_RETRY_AFTER_SECONDS = 5;
+
+    private final CurrentVertxRequest currentRequest;
+    private final FailureLog failures;
+
+    public ProblemMappers(CurrentVertxRequest currentRequest, FailureLog failures) {
+        this.currentRequest = currentRequest;
+        this.failures = failures;
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.status(), e.slug(), e.title(), e.getMessage(), null, e.errors(), e.headers());
+    }
+
+    @ServerExceptionMapper
+    public Response databaseUnavailable(DatabaseUnavailableException e) {
+        return unavailable(e.category(), describe(e.category()), e.category().retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response breakerOpen(CircuitBreakerOpenException e) {
+        FailureLog.LastFailure last = failures.lastFailure();
+        FailureCategory category = last == null ? FailureCategory.SERVICE_DOWN : last.category();
+        return unavailable(category, "The database is failing (" + category.id()
+                + "); requests to it are paused for a few seconds while it recovers.", BREAKER_RETRY_AFTER_SECONDS);
+    }
+
+    @ServerExceptionMapper
+    public Response timeout(TimeoutException e) {
+        return unavailable(FailureCategory.TIMEOUT, "The database did not answer in time.",
+                FailureCategory.TIMEOUT.retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response bulkhead(BulkheadException e) {
+        return unavailable(FailureCategory.POOL_EXHAUSTED, "Too many requests are waiting for the database.",
+                FailureCategory.POOL_EXHAUSTED.retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response queryFailed(DatabaseQueryException e) {
+        return bug(e);
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+        }
+        errors.sort(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message));
+        String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+                : errors.size() + " fields are invalid";
+        return respond(400, "validation", "Invalid request", detail, null, errors, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonMappingException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(MismatchedInputException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return bug(e);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "Request failed" : known.getReasonPhrase();
+        String slug = title.toLowerCase().replace(' ', '-');
+        Map<String, String> headers = new java.util.HashMap<>();
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow != null) {
+            headers.put(HttpHeaders.ALLOW, allow);
+        }
+        return respond(status, slug, title, e.getMessage(), null, null, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        return bug(e);
+    }
+
+    private Response badJson(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException m ? pathOf(m) : null;
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            field = u.getPropertyName();
+            message = "is not a known field";
+        } else if (e instanceof InvalidFormatException f) {
+            message = "has an invalid value" + (f.getValue() == null ? "" : " '" + f.getValue() + "'");
+        } else if (e instanceof MismatchedInputException) {
+            message = "has the wrong type";
+        } else if (e instanceof JsonMappingException && e.getCause() != null && e.getCause().getMessage() != null) {
+            message = e.getCause().getMessage();
+        } else {
+            message = "is not valid JSON";
+            field = field == null || field.isEmpty() ? "body" : field;
+        }
+        if (field == null || field.isEmpty()) {
+            field = "body";
+        }
+        return respond(400, "validation", "Invalid request", field + ": " + message, null,
+                List.of(new Problem.FieldError(field, message)), Map.of());
+    }
+
+    private Response unavailable(FailureCategory category, String detail, int retryAfterSeconds) {
+        String slug = category == FailureCategory.MIGRATION_PENDING ? "database-migrating" : "database-unavailable";
+        return respond(503, slug, "Database unavailable", detail, category.id(), null,
+                Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfterSeconds))));
+    }
+
+    private Response bug(Throwable e) {
+        String requestId = requestId();
+        Log.errorf(e, "Unexpected failure (request %s)", requestId);
+        return respond(500, "internal-error", "Internal error",
+                "An unexpected error occurred; quote the request id when reporting it.", null, null, Map.of());
+    }
+
+    private Response respond(int status, String slug, String title, String detail, String category,
+            List<Problem.FieldError> errors, Map<String, String> headers) {
+        RoutingContext rc = currentRequest.getCurrent();
+        String instance = rc == null ? null : rc.request().path();
+        Problem body = new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, instance, requestId(),
+                category, errors);
+        Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+        headers.forEach(response::header);
+        return response.build();
+    }
+
+    private String requestId() {
+        return RequestIds.of(currentRequest.getCurrent());
+    }
+
+    private static String describe(FailureCategory category) {
+        return switch (category) {
+            case SERVICE_DOWN -> "The database is not accepting connections.";
+            case POOL_EXHAUSTED -> "Every database connection is busy.";
+            case NETWORK -> "The network path to the database failed.";
+            case AUTHENTICATION -> "The database rejected Triage's credentials.";
+            case RESOURCE_EXHAUSTION -> "The database is out of a resource (disk, memory or a limit).";
+            case READ_ONLY -> "The database is read-only (a standby after a failover?); writes cannot be stored.";
+            case TIMEOUT -> "The database did not answer in time.";
+            case MIGRATION_PENDING -> "The database schema is still being prepared.";
+            case QUERY -> "The database rejected the request.";
+        };
+    }
+
+    /** The field a violation is about, without the method and parameter names. */
+    static String fieldName(Path path) {
+        StringBuilder name = new StringBuilder();
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
+                    || node.getKind() == ElementKind.CROSS_PARAMETER || node.getKind() == ElementKind.RETURN_VALUE) {
+                continue;
+            }
+            if (node.getName() == null) {
+                continue;
+            }
+            if (name.length() > 0) {
+                name.append('.');
+            }
+            name.append(node.getName());
+        }
+        return name.length() == 0 ? "body" : name.toString();
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder name = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (name.length() > 0) {
+                    name.append('.');
+                }
+                name.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                name.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return name.toString();
+    }
+}

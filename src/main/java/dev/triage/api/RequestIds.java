@@ -1,0 +1,55 @@
+package dev.triage.api;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, else the trace
+ * id of a W3C {@code traceparent}, else a new UUID. Returned in the {@code X-Request-Id}
+ * response header and in every problem+json.
+ */
+@ApplicationScoped
+public class RequestIds {
+
+    public static final String HEADER = "X-Request-Id";
+    static final String KEY = "triage.requestId";
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    void install(@Observes Router router) {
+        // Runs before every other handler, including the body handler, so 413s carry an id too.
+        router.route().order(Integer.MIN_VALUE).handler(rc -> {
+            String id = fromHeaders(rc.request().getHeader(HEADER), rc.request().getHeader("traceparent"));
+            rc.put(KEY, id);
+            rc.response().putHeader(HEADER, id);
+            rc.next();
+        });
+    }
+
+    public static String of(RoutingContext rc) {
+        if (rc == null) {
+            return UUID.randomUUID().toString();
+        }
+        String id = rc.get(KEY);
+        return id != null ? id : UUID.randomUUID().toString();
+    }
+
+    static String fromHeaders(String requestId, String traceparent) {
+        if (requestId != null && SANE.matcher(requestId).matches()) {
+            return requestId;
+        }
+        if (traceparent != null) {
+            var m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return UUID.randomUUID().toString();
+    }
+}

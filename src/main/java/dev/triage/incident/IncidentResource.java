@@ -1,0 +1,191 @@
+package dev.triage.incident;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.triage.api.Problem;
+import dev.triage.api.ProblemException;
+import dev.triage.api.Sourced;
+import dev.triage.playbook.PlaybookCatalogue;
+import dev.triage.prompt.IncidentContext;
+import dev.triage.prompt.PromptComposer;
+import dev.triage.prompt.PromptDocument;
+import dev.triage.prompt.PromptRenderer;
+import dev.triage.prompt.PromptResource;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Incidents", description = "Stored incident contexts and their lifecycle")
+public class IncidentResource {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int MAX_LIMIT = 100;
+
+    private final IncidentService incidents;
+    private final PromptComposer composer;
+    private final PromptRenderer renderer;
+    private final PlaybookCatalogue catalogue;
+
+    public IncidentResource(IncidentService incidents, PromptComposer composer, PromptRenderer renderer,
+            PlaybookCatalogue catalogue) {
+        this.incidents = incidents;
+        this.composer = composer;
+        this.renderer = renderer;
+        this.catalogue = catalogue;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Store an incident context",
+            description = "With Idempotency-Key: the same key and body return the first incident (200); the same key"
+                    + " with another body is a 422.")
+    @APIResponse(responseCode = "201", description = "Created", headers = {
+            @Header(name = "Location", description = "The new incident"),
+            @Header(name = "ETag", description = "Its version, for If-Match") },
+            content = @Content(schema = @Schema(implementation = Incident.class)))
+    @APIResponse(responseCode = "200", description = "Idempotent replay: the incident this key created",
+            content = @Content(schema = @Schema(implementation = Incident.class)))
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> create(
+            @Parameter(description = "Makes retries safe; up to 200 printable characters")
+            @HeaderParam(IDEMPOTENCY_KEY) @Pattern(regexp = "[\\x21-\\x7E]{1,200}", message = "must be 1 to 200 printable ASCII characters") String idempotencyKey,
+            @Valid @NotNull IncidentContext context, @Context UriInfo uri) {
+        return incidents.create(context, idempotencyKey).map(creation -> {
+            Incident incident = creation.incident();
+            URI location = uri.getBaseUriBuilder().path("api/v1/incidents").path(incident.id().toString()).build();
+            Response.ResponseBuilder response = creation.created()
+                    ? Response.created(location)
+                    : Response.ok().location(location).header("Idempotent-Replayed", "true");
+            return response.entity(incident).tag(unquoted(incident)).build();
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One incident, with its ETag",
+            description = "While the database is unavailable, a recently seen incident is served from memory with"
+                    + " Triage-Data-Source: cache.")
+    @APIResponse(responseCode = "200", description = "The incident", content = @Content(schema = @Schema(implementation = Incident.class)))
+    @APIResponse(responseCode = "404", description = "No such incident", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> get(@PathParam("id") String id) {
+        return incidents.get(parseId(id)).map(sourced -> sourced.ok().tag(unquoted(sourced.value())).build());
+    }
+
+    @GET
+    @Operation(summary = "Incidents, newest first, a page at a time",
+            description = "Follow nextCursor (also in the Link header) for the next page.")
+    @APIResponse(responseCode = "200", description = "A page", content = @Content(schema = @Schema(implementation = IncidentPage.class)))
+    public Uni<Response> list(
+            @Parameter(description = "open, acknowledged or resolved") @QueryParam("status") String status,
+            @Parameter(description = "low, medium, high or critical") @QueryParam("urgency") String urgency,
+            @Parameter(description = "production, staging, development or test") @QueryParam("environment") String environment,
+            @Parameter(description = "1 to 100, default 20") @QueryParam("limit") @DefaultValue("20") String limit,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        IncidentFilter filter = IncidentFilter.parse(status, urgency, environment);
+        int size = parseLimit(limit);
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor);
+        return incidents.list(filter, after, size).map(page -> {
+            Response.ResponseBuilder response = Response.ok(page);
+            if (page.nextCursor() != null) {
+                response.link(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(), "next");
+            }
+            return response.build();
+        });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
+    @Operation(summary = "Change status (open -> acknowledged -> resolved) or notes",
+            description = "If-Match with the incident's ETag is required.")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = Incident.class)))
+    @APIResponse(responseCode = "404", description = "No such incident", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The status cannot go backwards", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match does not name the current version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "428", description = "If-Match is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> patch(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Valid @NotNull IncidentPatch patch) {
+        UUID incidentId = parseId(id);
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw new ProblemException(428, "precondition-required", "Precondition required",
+                    "Send If-Match with the ETag of the incident you read, so that concurrent changes are not lost.");
+        }
+        return incidents.change(incidentId, ifMatch, patch)
+                .map(updated -> Response.ok(updated).tag(unquoted(updated)).build());
+    }
+
+    @GET
+    @Path("/{id}/prompt")
+    @Produces(PromptResource.MARKDOWN)
+    @Operation(summary = "The debugging prompt for a stored incident, as markdown (the default)")
+    public Uni<Response> promptMarkdown(@PathParam("id") String id) {
+        return prompt(id).map(sourced -> new Sourced<>(renderer.markdown(sourced.value()), sourced.fromCache()).ok().build());
+    }
+
+    @GET
+    @Path("/{id}/prompt")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The debugging prompt for a stored incident, as structured sections")
+    public Uni<Response> promptJson(@PathParam("id") String id) {
+        return prompt(id).map(sourced -> sourced.ok().build());
+    }
+
+    private Uni<Sourced<PromptDocument>> prompt(String id) {
+        return incidents.get(parseId(id)).map(sourced -> new Sourced<>(
+                composer.compose(sourced.value().context(), catalogue.current()), sourced.fromCache()));
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("No incident with id '" + id + "' (ids are UUIDs).");
+        }
+    }
+
+    private static int parseLimit(String limit) {
+        try {
+            int value = Integer.parseInt(limit.trim());
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    /** JAX-RS quotes the tag itself; the version is the tag. */
+    private static jakarta.ws.rs.core.EntityTag unquoted(Incident incident) {
+        return new jakarta.ws.rs.core.EntityTag(String.valueOf(incident.version()));
+    }
+}

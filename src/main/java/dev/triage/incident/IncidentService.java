@@ -1,0 +1,121 @@
+package dev.triage.incident;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import dev.triage.api.ProblemException;
+import dev.triage.api.Sourced;
+import dev.triage.database.DatabaseUnavailableException;
+import dev.triage.prompt.IncidentContext;
+import io.smallrye.mutiny.Uni;
+
+/** Incident use cases: create (idempotent), read (with last-known-good fallback), list, change. */
+@ApplicationScoped
+public class IncidentService {
+
+    /** The incident and whether this request created it (false: an idempotent replay). */
+    public record Creation(Incident incident, boolean created) {
+    }
+
+    private final IncidentRepository repository;
+    private final LastKnownGood lastKnownGood;
+
+    public IncidentService(IncidentRepository repository, LastKnownGood lastKnownGood) {
+        this.repository = repository;
+        this.lastKnownGood = lastKnownGood;
+    }
+
+    /**
+     * Stores a context. With an idempotency key, a repeat with the same content returns the first
+     * incident and a repeat with other content is a 422; the unique constraint decides, so
+     * concurrent duplicates are safe.
+     */
+    public Uni<Creation> create(IncidentContext raw, String idempotencyKey) {
+        IncidentContext context = raw.withDefaults();
+        String hash = RequestHash.of(context);
+        UUID id = UUID.randomUUID();
+        return repository.insert(id, context, idempotencyKey, hash).flatMap(inserted -> {
+            if (inserted.isPresent()) {
+                return Uni.createFrom().item(new Creation(lastKnownGood.remember(inserted.get()), true));
+            }
+            Uni<Optional<Incident>> existing = idempotencyKey == null
+                    ? repository.findById(id)
+                    : repository.findByIdempotencyKey(idempotencyKey);
+            return existing.map(found -> {
+                Incident incident = found.orElseThrow(() -> new IllegalStateException(
+                        "insert conflicted but no conflicting incident exists"));
+                if (incident.id().equals(id)) {
+                    // our own insert, committed by an attempt whose reply was lost
+                    return new Creation(lastKnownGood.remember(incident), true);
+                }
+                if (!incident.requestHash().equals(hash)) {
+                    throw new ProblemException(422, "idempotency-key-reused", "Idempotency-Key reused",
+                            "This Idempotency-Key was already used with a different request body (incident "
+                                    + incident.id() + ").");
+                }
+                return new Creation(incident, false);
+            });
+        });
+    }
+
+    @Fallback(fallbackMethod = "lastKnown", applyOn = { DatabaseUnavailableException.class,
+            CircuitBreakerOpenException.class, TimeoutException.class })
+    public Uni<Sourced<Incident>> get(UUID id) {
+        return repository.findById(id)
+                .map(found -> Sourced.live(lastKnownGood.remember(found.orElseThrow(() -> notFound(id)))));
+    }
+
+    Uni<Sourced<Incident>> lastKnown(UUID id, Throwable failure) {
+        return lastKnownGood.recall(id)
+                .map(incident -> Uni.createFrom().item(Sourced.cached(incident)))
+                .orElseGet(() -> Uni.createFrom().failure(failure));
+    }
+
+    public Uni<IncidentPage> list(IncidentFilter filter, Cursor after, int limit) {
+        return repository.list(filter, after, limit + 1).map(rows -> {
+            boolean more = rows.size() > limit;
+            List<Incident> page = more ? rows.subList(0, limit) : rows;
+            return new IncidentPage(List.copyOf(page), more ? Cursor.after(page.get(page.size() - 1)).encode() : null);
+        });
+    }
+
+    /** Applies a patch if {@code ifMatch} names the current version (else 412). */
+    public Uni<Incident> change(UUID id, String ifMatch, IncidentPatch patch) {
+        if (patch == null || (patch.status() == null && patch.notes() == null)) {
+            throw ProblemException.badRequest("body", "give a status, notes, or both");
+        }
+        return repository.findById(id).flatMap(found -> {
+            Incident current = found.orElseThrow(() -> notFound(id));
+            if (!ETags.matches(ifMatch, current.etag())) {
+                return Uni.createFrom().failure(preconditionFailed(current));
+            }
+            IncidentStatus next = patch.status() == null ? current.status() : patch.status();
+            if (!current.status().canBecome(next)) {
+                return Uni.createFrom().failure(new ProblemException(409, "invalid-transition", "Invalid transition",
+                        "An incident moves open -> acknowledged -> resolved; it cannot go from "
+                                + current.status().id() + " to " + next.id() + "."));
+            }
+            String notes = patch.notes() == null ? current.notes() : patch.notes();
+            return repository.update(id, current.version(), next, notes)
+                    .map(updated -> lastKnownGood.remember(updated.orElseThrow(() -> preconditionFailed(current))));
+        });
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return ProblemException.notFound("No incident with id " + id + ".");
+    }
+
+    private static ProblemException preconditionFailed(Incident current) {
+        return new ProblemException(412, "precondition-failed", "Precondition failed",
+                "The incident has changed since you read it (If-Match does not name its current version); read it"
+                        + " again and reapply your change.", null, Map.of("ETag", current.etag()));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.triage.playbook;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * One root cause of the catalogue: how to recognise it in an error message, what it looks
+ * like, how to fix and prevent it, and the commands that confirm it, per database.
+ */
+@Schema(name = "Playbook")
+public record Playbook(
+        @Schema(readOnly = true) String id,
+        @NotNull @PositiveOrZero Integer position,
+        @NotBlank @Size(max = 120) String title,
+        @NotBlank @Size(max = 40) String category,
+        @NotBlank @Size(max = 1000) String symptom,
+        @NotNull @Valid MatchRules match,
+        @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 500) String> solutions,
+        @NotBlank @Size(max = 1000) String prevention,
+        @NotNull @Size(max = 10) Map<@NotBlank String, @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 500) String>> commands,
+        @Schema(readOnly = true) Integer version) {
+
+    /** What in an error message points at this cause. */
+    @Schema(name = "MatchRules")
+    public record MatchRules(
+            @NotNull @Size(max = 50) List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = "[0-9A-Z]{5}",
+                    message = "must be a five-character SQLSTATE") String> sqlstates,
+            @NotNull @Size(max = 50) List<@NotBlank @Size(max = 100) String> exceptions,
+            @NotNull @Size(max = 100) List<@NotBlank @Size(max = 100) String> keywords) {
+    }
+
+    public Playbook withId(String newId, int newVersion) {
+        return new Playbook(newId, position, title, category, symptom, match, solutions, prevention, commands, newVersion);
+    }
+
+    /** The commands for a database, falling back to PostgreSQL's (Triage's own) for others. */
+    public List<String> commandsFor(String database) {
+        List<String> own = commands.get(database);
+        return own != null ? own : commands.getOrDefault("postgresql", List.of());
+    }
+}
