@@ -19,10 +19,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -38,7 +40,7 @@ import dev.triage.prompt.IncidentContext;
 import dev.triage.prompt.PromptComposer;
 import dev.triage.prompt.PromptDocument;
 import dev.triage.prompt.PromptRenderer;
-import dev.triage.prompt.PromptResource;
+import dev.triage.prompt.PromptFormat;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/incidents")
@@ -145,23 +147,20 @@ public class IncidentResource {
 
     @GET
     @Path("/{id}/prompt")
-    @Produces(PromptResource.MARKDOWN)
-    @Operation(summary = "The debugging prompt for a stored incident, as markdown (the default)")
-    public Uni<Response> promptMarkdown(@PathParam("id") String id) {
-        return prompt(id).map(sourced -> new Sourced<>(renderer.markdown(sourced.value()), sourced.fromCache()).ok().build());
-    }
-
-    @GET
-    @Path("/{id}/prompt")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The debugging prompt for a stored incident, as structured sections")
-    public Uni<Response> promptJson(@PathParam("id") String id) {
-        return prompt(id).map(sourced -> sourced.ok().build());
-    }
-
-    private Uni<Sourced<PromptDocument>> prompt(String id) {
-        return incidents.get(parseId(id)).map(sourced -> new Sourced<>(
-                composer.compose(sourced.value().context(), catalogue.current()), sourced.fromCache()));
+    @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
+    @Operation(summary = "The debugging prompt for a stored incident: markdown by default, structured sections with"
+            + " Accept: application/json")
+    @APIResponse(responseCode = "200", description = "The prompt", content = {
+            @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptDocument.class)) })
+    @APIResponse(responseCode = "404", description = "No such incident", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> prompt(@PathParam("id") String id, @Context Request request) {
+        PromptFormat format = PromptFormat.negotiate(request);
+        return incidents.get(parseId(id)).map(sourced -> {
+            PromptDocument document = composer.compose(sourced.value().context(), catalogue.current());
+            Response.ResponseBuilder response = format.respond(document, renderer);
+            return sourced.fromCache() ? response.header(Sourced.HEADER, "cache").build() : response.build();
+        });
     }
 
     private static UUID parseId(String id) {

@@ -6,9 +6,16 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.playbook.PlaybookCatalogue;
@@ -18,8 +25,6 @@ import dev.triage.playbook.PlaybookCatalogue;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Prompts", description = "Debugging prompts for an incident context")
 public class PromptResource {
-
-    public static final String MARKDOWN = "text/markdown;charset=UTF-8";
 
     private final PromptComposer composer;
     private final PromptRenderer renderer;
@@ -32,18 +37,14 @@ public class PromptResource {
     }
 
     @POST
-    @Produces(MARKDOWN)
-    @Operation(summary = "Render a debugging prompt as markdown (the default)",
+    @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
+    @Operation(summary = "Render a debugging prompt: markdown by default, structured sections with Accept: application/json",
             description = "Uses the in-memory playbook catalogue, so it answers with the database down.")
-    public String markdown(@Valid @NotNull IncidentContext context) {
-        return renderer.markdown(document(context));
-    }
-
-    @POST
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Render a debugging prompt as structured sections (Accept: application/json)")
-    public PromptDocument json(@Valid @NotNull IncidentContext context) {
-        return document(context);
+    @APIResponse(responseCode = "200", description = "The prompt", content = {
+            @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptDocument.class)) })
+    public Response render(@Valid @NotNull IncidentContext context, @Context Request request) {
+        return PromptFormat.negotiate(request).respond(document(context), renderer).build();
     }
 
     private PromptDocument document(IncidentContext context) {

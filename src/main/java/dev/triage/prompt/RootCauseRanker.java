@@ -11,12 +11,14 @@ import dev.triage.playbook.Playbook;
 /**
  * Orders the playbooks by how well their match rules fit the incident's text. A SQLSTATE in the
  * text is near-proof (the server named the cause), an exception name is strong evidence, each
- * keyword adds a little. Ties keep the catalogue's order.
+ * keyword adds a little, more for a longer phrase ("connection is not available" says more than
+ * "timed out"). Ties keep the catalogue's order.
  */
 public final class RootCauseRanker {
 
     public static final int SQLSTATE_WEIGHT = 100;
     public static final int EXCEPTION_WEIGHT = 40;
+    /** Per word of a matching keyword phrase. */
     public static final int KEYWORD_WEIGHT = 10;
 
     /** A playbook and its score for one incident. */
@@ -53,7 +55,7 @@ public final class RootCauseRanker {
         }
         for (String keyword : rules.keywords()) {
             if (lower.contains(keyword.toLowerCase(Locale.ROOT))) {
-                score += KEYWORD_WEIGHT;
+                score += KEYWORD_WEIGHT * keyword.trim().split("\\s+").length;
             }
         }
         return score;

@@ -1,0 +1,243 @@
+package dev.triage.prompt;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.triage.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class PromptApiTest {
+
+    /** The seed's outline, in order: every heading of the document Triage must produce. */
+    private static final List<String> SEED_OUTLINE = List.of(
+            "# Debugging Prompt: .+",
+            "## Issue Context",
+            "## Debugging Strategy",
+            "### 1\\. Immediate Assessment",
+            "### 2\\. Diagnostic Steps",
+            "#### Step 1: Verify Database Service Status",
+            "#### Step 2: Check Database Connection Parameters",
+            "#### Step 3: Review Application Logs",
+            "#### Step 4: Test Database Connectivity",
+            "### 3\\. Common Root Causes",
+            "#### A\\. .+", "#### B\\. .+", "#### C\\. .+", "#### D\\. .+", "#### E\\. .+",
+            "### 4\\. Immediate Mitigation Steps",
+            "### 5\\. Long-term Solutions",
+            "#### A\\. Connection Pooling",
+            "#### B\\. Health Checks",
+            "#### C\\. Retry Logic with Exponential Backoff",
+            "#### D\\. Monitoring and Alerting",
+            "### 6\\. Log Analysis Checklist",
+            "### 7\\. Prevention Checklist",
+            "### 8\\. Emergency Rollback Plan",
+            "## Next Steps",
+            "## Additional Resources");
+
+    @Test
+    void seedContextProducesEverySectionOfTheSeedInOrder() {
+        String md = markdown(Api.seedContext());
+        List<String> headings = headings(md);
+        assertEquals(SEED_OUTLINE.size(), headings.size(), () -> "headings: " + headings);
+        for (int i = 0; i < SEED_OUTLINE.size(); i++) {
+            assertTrue(headings.get(i).matches(SEED_OUTLINE.get(i)), "heading " + i + ": " + headings.get(i));
+        }
+        // The five root causes of the seed, in its order, when the message points at nothing more specific.
+        assertEquals(List.of("#### A. Database Service Down", "#### B. Connection Pool Exhausted",
+                "#### C. Network Issues", "#### D. Authentication Failures", "#### E. Resource Exhaustion"),
+                headings.subList(10, 15));
+        for (String field : List.of("Issue Description**: API returning 500 errors",
+                "Error Message**: Internal Server Error: Database connection failed", "Environment**: production",
+                "Language**: Python", "Urgency**: critical", "Include Logs**: true", "Include Solutions**: true")) {
+            assertTrue(md.contains("- **" + field), "context field " + field);
+        }
+        assertEquals(5, count(md, "- **Symptom**:"));
+        assertEquals(5, count(md, "- **Solution**"));
+        assertEquals(5, count(md, "- **Prevention**:"));
+        for (String action : List.of("1. **Check Database Health**", "2. **Review Connection Pool Configuration**",
+                "3. **Enable Detailed Logging**", "4. **Implement Circuit Breaker Pattern**")) {
+            assertTrue(md.contains(action), action);
+        }
+        String logChecklist = section(md, "### 6. Log Analysis Checklist", "### 7.");
+        String preventionChecklist = section(md, "### 7. Prevention Checklist", "### 8.");
+        assertEquals(5, count(logChecklist, "- [ ] "));
+        assertEquals(10, count(preventionChecklist, "- [ ] "));
+        assertTrue(md.contains("1. **Immediate**:") && md.contains("4. **Long-term**:"));
+        assertTrue(md.contains("\n---\n\n**Note**:"), "closing note");
+        assertTrue(md.contains("```python\n") && md.contains("import psycopg"), "python code with psycopg");
+        assertTrue(md.contains("Critical production incident"), "tone of a critical production issue");
+    }
+
+    @Test
+    void languageChoosesTheCode() {
+        Map<String, String> expected = Map.of("java", "DriverManager", "go", "pgx", "javascript", "require(\"pg\")",
+                "typescript", "from \"pg\"", "ruby", "PG.connect", "csharp", "Npgsql", "php", "pgsql:",
+                "rust", "tokio_postgres", "other", "psql");
+        expected.forEach((language, driver) -> {
+            String md = markdown(with("language", language));
+            String fence = language.equals("other") ? "bash" : language;
+            String connectivity = section(md, "#### Step 4: Test Database Connectivity", "### 3.");
+            assertTrue(connectivity.contains("```" + fence + "\n"), language + " fence");
+            assertTrue(connectivity.contains(driver) || connectivity.contains(driver.replace('"', '\'')),
+                    language + " connectivity test uses " + driver);
+            String retry = section(md, "#### C. Retry Logic with Exponential Backoff", "#### D.");
+            assertTrue(retry.contains("```" + fence + "\n"), language + " retry helper");
+            assertFalse(md.contains("import psycopg"), language + " prompt has no python");
+        });
+    }
+
+    @Test
+    void databaseChoosesTheCommands() {
+        assertTrue(section(markdown(with("database", "mysql")), "#### Step 1", "#### Step 2").contains("mysqladmin"));
+        assertTrue(section(markdown(with("database", "redis")), "#### Step 1", "#### Step 2").contains("redis-cli"));
+        assertTrue(section(markdown(with("database", "mongodb")), "#### Step 1", "#### Step 2").contains("mongosh"));
+        String postgres = markdown(with("database", "postgresql"));
+        assertTrue(section(postgres, "#### Step 1", "#### Step 2").contains("pg_isready"));
+        assertTrue(section(markdown(with("database", "mysql")), "#### A.", "#### B.").contains("mysql"),
+                "root-cause commands follow the database too");
+    }
+
+    @Test
+    void withoutLogsTheLogSectionsGoAndTheRestIsRenumbered() {
+        String md = markdown(with("includeLogs", false));
+        assertFalse(md.contains("Review Application Logs"));
+        assertFalse(md.contains("Log Analysis Checklist"));
+        assertFalse(md.contains("Enable Detailed Logging"));
+        assertTrue(md.contains("#### Step 3: Test Database Connectivity"));
+        assertTrue(md.contains("### 6. Prevention Checklist"));
+        assertTrue(md.contains("### 7. Emergency Rollback Plan"));
+    }
+
+    @Test
+    void withoutSolutionsOnlyDiagnosisRemains() {
+        String md = markdown(with("includeSolutions", false));
+        assertFalse(md.contains("**Solution**"));
+        assertFalse(md.contains("**Prevention**"));
+        assertFalse(md.contains("Long-term Solutions"));
+        assertFalse(md.contains("Prevention Checklist"));
+        assertEquals(5, count(md, "- **Symptom**:"));
+        assertTrue(md.contains("### 5. Log Analysis Checklist"));
+        assertTrue(md.contains("### 6. Emergency Rollback Plan"));
+    }
+
+    @Test
+    void onlyProductionGetsARollbackPlan() {
+        for (String environment : List.of("staging", "development", "test")) {
+            String md = markdown(with("environment", environment));
+            assertFalse(md.contains("Emergency Rollback Plan"), environment);
+            assertTrue(md.contains("- **Environment**: " + environment));
+        }
+    }
+
+    @Test
+    void urgencySetsTheToneOfTheAssessment() {
+        String low = section(markdown(with("urgency", "low")), "### 1.", "### 2.");
+        String critical = section(markdown(with("urgency", "critical")), "### 1.", "### 2.");
+        assertTrue(low.contains("**Low-urgency production issue**"), low);
+        assertTrue(low.contains("when convenient"));
+        assertTrue(critical.contains("**Critical production incident: act now**"), critical);
+        assertTrue(critical.contains("Restore service first"));
+        String staging = section(markdown(with("environment", "staging")), "### 1.", "### 2.");
+        assertTrue(staging.contains("Production users are not affected"), staging);
+    }
+
+    @Test
+    void aSqlStateInTheMessageRanksItsCauseFirst() {
+        String md = markdown(with("errorMessage", "io.vertx.pgclient.PgException: FATAL: sorry, too many clients already (53300)"));
+        assertTrue(md.contains("#### A. Connection Pool Exhausted"), section(md, "### 3.", "### 4."));
+        assertTrue(md.startsWith("# Debugging Prompt: API returning 500 errors - Connection Pool Exhausted"));
+    }
+
+    @Test
+    void jsonCarriesTheSameSectionsAsTheMarkdown() {
+        Map<String, Object> context = Api.seedContext();
+        String md = markdown(context);
+        JsonPath json = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(context)
+                .post("/api/v1/prompts").then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+        List<String> fromJson = new ArrayList<>();
+        List<Map<String, Object>> sections = json.getList("sections");
+        for (Map<String, Object> s : sections) {
+            fromJson.add("### " + s.get("number") + ". " + s.get("title"));
+        }
+        List<String> fromMarkdown = headings(md).stream().filter(h -> h.matches("### \\d+\\. .+")).toList();
+        assertEquals(fromMarkdown, fromJson);
+        assertEquals(7, json.getList("context").size());
+        List<String> causes = json.getList("sections[2].rootCauses.title");
+        for (int i = 0; i < causes.size(); i++) {
+            assertTrue(md.contains("#### " + (char) ('A' + i) + ". " + causes.get(i)));
+        }
+        assertEquals("python", json.getString("sections[1].items[3].code.language"));
+        assertTrue(md.contains(json.getString("sections[1].items[3].code.source")));
+    }
+
+    @Test
+    void markdownIsTheDefaultAndOtherFormatsAre406() {
+        given().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200)
+                .contentType(startsWith("text/markdown"));
+        given().contentType(ContentType.JSON).accept("text/html").body(Api.seedContext()).post("/api/v1/prompts")
+                .then().statusCode(406).contentType("application/problem+json");
+    }
+
+    @Test
+    void anInvalidContextIsA400NamingTheField() {
+        given().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("issueDescription"));
+    }
+
+    static String markdown(Map<String, Object> context) {
+        return given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts")
+                .then().statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
+    }
+
+    private static Map<String, Object> with(String field, Object value) {
+        Map<String, Object> context = new HashMap<>(Api.seedContext());
+        context.put(field, value);
+        return context;
+    }
+
+    /** Markdown headings outside fenced code blocks. */
+    static List<String> headings(String md) {
+        List<String> headings = new ArrayList<>();
+        boolean inCode = false;
+        for (String line : md.split("\n")) {
+            if (line.strip().startsWith("```")) {
+                inCode = !inCode;
+            } else if (!inCode && line.startsWith("#")) {
+                headings.add(line);
+            }
+        }
+        assertFalse(inCode, "every code fence is closed");
+        return headings;
+    }
+
+    static String section(String md, String from, String to) {
+        int start = md.indexOf(from);
+        assertTrue(start >= 0, "missing " + from);
+        int end = md.indexOf(to, start + from.length());
+        return end < 0 ? md.substring(start) : md.substring(start, end);
+    }
+
+    private static int count(String text, String needle) {
+        Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.triage.support;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/** Small helpers shared by the HTTP tests. */
+public final class Api {
+
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    private Api() {
+    }
+
+    public static RequestSpecification json() {
+        return given().contentType(ContentType.JSON).accept(ContentType.JSON);
+    }
+
+    /** Waits until the background migrations have run (writes answer 503 until then). */
+    public static void awaitMigrations() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (given().get("/api/v1/incidents?limit=1").statusCode() == 200) {
+                return;
+            }
+            sleepQuietly(100);
+        }
+        throw new AssertionError("migrations did not complete within 60 s");
+    }
+
+    public static Response createIncident(Map<String, Object> body) {
+        return json().body(body).post("/api/v1/incidents");
+    }
+
+    public static Map<String, Object> seedContext() {
+        return Map.of(
+                "issueDescription", "API returning 500 errors",
+                "errorMessage", "Internal Server Error: Database connection failed",
+                "environment", "production",
+                "language", "python",
+                "urgency", "critical",
+                "includeLogs", true,
+                "includeSolutions", true);
+    }
+
+    public static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
