@@ -28,6 +28,7 @@ import dev.triage.database.DatabaseQueryException;
 import dev.triage.database.DatabaseUnavailableException;
 import dev.triage.database.FailureCategory;
 import dev.triage.database.FailureLog;
+import dev.triage.database.MaintenanceException;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -58,6 +59,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response databaseUnavailable(DatabaseUnavailableException e) {
         return unavailable(e.category(), describe(e.category()), e.category().retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response maintenance(MaintenanceException e) {
+        return respond(503, "maintenance", "Maintenance", "Writes are paused for maintenance: " + e.getMessage(),
+                null, null, Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfterSeconds()))));
     }
 
     @ServerExceptionMapper

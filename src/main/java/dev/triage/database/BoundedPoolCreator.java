@@ -1,11 +1,11 @@
 package dev.triage.database;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -13,17 +13,21 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 
 /**
- * Sets the pool limits that Quarkus does not expose for PostgreSQL. The Vert.x defaults are
- * unsafe under failure: an unbounded wait queue, a 30 s acquire timeout, the OS connect
- * timeout and no TCP keepalive.
+ * Builds the request pool with the limits that Quarkus does not expose for PostgreSQL. The
+ * Vert.x defaults are unsafe under failure: an unbounded wait queue, a 30 s acquire timeout,
+ * the OS connect timeout and no TCP keepalive. Every new connection asks
+ * {@link DatabaseCredentials} for the current password (a rotated Secret needs no restart) and
+ * whether a login may go out now (no reconnect storm while the password is wrong).
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
 
     private final DatabaseConfig config;
+    private final DatabaseCredentials credentials;
 
-    public BoundedPoolCreator(DatabaseConfig config) {
+    public BoundedPoolCreator(DatabaseConfig config, DatabaseCredentials credentials) {
         this.config = config;
+        this.credentials = credentials;
     }
 
     @Override
@@ -32,14 +36,24 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .setMaxWaitQueueSize(config.waitQueueSize())
                 .setConnectionTimeout((int) config.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        for (PgConnectOptions connect : input.pgConnectOptionsList()) {
-            connect.setConnectTimeout((int) config.connectTimeout().toMillis())
-                    .setTcpKeepAlive(true);
-        }
+        // One failover-aware address (a primary Service or a pooler), not round-robin over several.
+        PgConnectOptions base = input.pgConnectOptionsList().get(0)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setTcpKeepAlive(true);
         return PgBuilder.pool()
                 .with(pool)
-                .connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))
+                .connectingTo(() -> login(base))
                 .using(input.vertx())
                 .build();
+    }
+
+    private Future<SqlConnectOptions> login(PgConnectOptions base) {
+        if (!credentials.tryLogin()) {
+            return Future.failedFuture(new DatabaseUnavailableException(FailureCategory.AUTHENTICATION,
+                    "logins paused after an authentication failure", null));
+        }
+        return Future.succeededFuture(new PgConnectOptions(base)
+                .setUser(credentials.user())
+                .setPassword(credentials.password()));
     }
 }

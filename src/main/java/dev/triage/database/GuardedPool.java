@@ -41,14 +41,19 @@ public class GuardedPool {
     private final Pool pool;
     private final FailureClassifier classifier;
     private final FailureLog failures;
+    private final DatabaseMetrics metrics;
+    private final DatabaseCredentials credentials;
 
-    public GuardedPool(Pool pool, FailureClassifier classifier, FailureLog failures) {
+    public GuardedPool(Pool pool, FailureClassifier classifier, FailureLog failures, DatabaseMetrics metrics,
+            DatabaseCredentials credentials) {
         this.pool = pool;
         this.classifier = classifier;
         this.failures = failures;
+        this.metrics = metrics;
+        this.credentials = credentials;
     }
 
-    @Retry(maxRetries = 2, delay = 50, jitter = 20, maxDuration = 2500, durationUnit = ChronoUnit.MILLIS,
+    @Retry(maxRetries = 2, delay = 50, jitter = 20, maxDuration = 1500, durationUnit = ChronoUnit.MILLIS,
             retryOn = TransientDatabaseException.class, abortOn = CircuitBreakerOpenException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 400)
     @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = 5000, successThreshold = 2,
@@ -60,9 +65,15 @@ public class GuardedPool {
                 .onFailure().transform(classifier::translate)
                 .onItemOrFailure().invoke((rows, failure) -> {
                     if (failure instanceof DatabaseUnavailableException unavailable) {
+                        metrics.failed(unavailable.category());
                         failures.failed(unavailable.category(), unavailable.getMessage());
-                    } else {
+                        if (unavailable.category() == FailureCategory.AUTHENTICATION) {
+                            credentials.authenticationFailed();
+                        }
+                    } else if (failure == null || failure instanceof DatabaseQueryException) {
+                        // the server answered: the database works
                         failures.succeeded();
+                        credentials.succeeded();
                     }
                 });
     }

@@ -40,13 +40,18 @@ public class Migrations {
     });
     private volatile boolean done;
     private volatile int attempts;
+    private volatile FailureCategory lastCategory;
     private String lastFailure;
 
-    public Migrations(Instance<Flyway> flyway, FailureClassifier classifier, DatabaseConfig config, Event<Applied> applied) {
+    private final DatabaseCredentials credentials;
+
+    public Migrations(Instance<Flyway> flyway, FailureClassifier classifier, DatabaseConfig config,
+            Event<Applied> applied, DatabaseCredentials credentials) {
         this.flyway = flyway;
         this.classifier = classifier;
         this.config = config;
         this.applied = applied;
+        this.credentials = credentials;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -65,6 +70,11 @@ public class Migrations {
         return attempts;
     }
 
+    /** Why the last attempt failed, when it was a database failure. */
+    public Optional<FailureCategory> lastFailure() {
+        return done ? Optional.empty() : Optional.ofNullable(lastCategory);
+    }
+
     private void attempt(Duration backoff) {
         attempts++;
         try {
@@ -73,7 +83,12 @@ public class Migrations {
             Log.infof("Database migrations applied (%d new) after %d attempt(s)", executed, attempts);
             applied.fireAsync(new Applied(executed));
         } catch (RuntimeException e) {
-            String failure = classifier.classify(e).map(FailureCategory::id).orElse(e.getClass().getSimpleName());
+            Optional<FailureCategory> category = classifier.classify(e);
+            lastCategory = category.orElse(null);
+            if (lastCategory == FailureCategory.AUTHENTICATION) {
+                credentials.authenticationFailed();
+            }
+            String failure = category.map(FailureCategory::id).orElse(e.getClass().getSimpleName());
             if (!failure.equals(lastFailure)) {
                 // one line per change of cause, not one per attempt
                 Log.warnf("Database migrations waiting: %s (%s); retrying with backoff up to %s", failure,

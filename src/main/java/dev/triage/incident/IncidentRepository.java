@@ -48,16 +48,17 @@ public class IncidentRepository {
                 c.language().id(), c.urgency().id(), c.includeLogs(), c.includeSolutions(), c.service(),
                 c.database().id(), new JsonObject(Map.copyOf(c.labels())), c.logExcerpt(), idempotencyKey,
                 requestHash));
-        return database.execute(sql, args).map(IncidentRepository::first);
+        return database.update("incident.insert", sql, args).map(IncidentRepository::first);
     }
 
     public Uni<Optional<Incident>> findById(UUID id) {
-        return database.execute("SELECT " + COLUMNS + " FROM incidents WHERE id = $1", Tuple.of(id))
+        return database.query("incident.find", "SELECT " + COLUMNS + " FROM incidents WHERE id = $1", Tuple.of(id))
                 .map(IncidentRepository::first);
     }
 
     public Uni<Optional<Incident>> findByIdempotencyKey(String key) {
-        return database.execute("SELECT " + COLUMNS + " FROM incidents WHERE idempotency_key = $1", Tuple.of(key))
+        return database.query("incident.find-by-key", "SELECT " + COLUMNS + " FROM incidents WHERE idempotency_key = $1",
+                Tuple.of(key))
                 .map(IncidentRepository::first);
     }
 
@@ -75,7 +76,7 @@ public class IncidentRepository {
                 after == null ? null : after.createdAt(),
                 after == null ? null : after.id(),
                 rows));
-        return database.execute(sql, args).map(result -> {
+        return database.query("incident.list", sql, args).map(result -> {
             List<Incident> page = new ArrayList<>();
             result.forEach(row -> page.add(map(row)));
             return page;
@@ -86,7 +87,7 @@ public class IncidentRepository {
     public Uni<Optional<Incident>> update(UUID id, int expectedVersion, IncidentStatus status, String notes) {
         String sql = "UPDATE incidents SET status = $3, notes = $4, version = version + 1,"
                 + " updated_at = clock_timestamp() WHERE id = $1 AND version = $2 RETURNING " + COLUMNS;
-        return database.execute(sql, Tuple.from(Arrays.asList(id, expectedVersion, status.id(), notes)))
+        return database.update("incident.update", sql, Tuple.from(Arrays.asList(id, expectedVersion, status.id(), notes)))
                 .map(IncidentRepository::first);
     }
 

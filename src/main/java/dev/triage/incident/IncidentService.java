@@ -13,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import dev.triage.api.ProblemException;
 import dev.triage.api.Sourced;
+import dev.triage.database.DatabaseMetrics;
 import dev.triage.database.DatabaseUnavailableException;
 import dev.triage.prompt.IncidentContext;
 import io.smallrye.mutiny.Uni;
@@ -27,10 +28,12 @@ public class IncidentService {
 
     private final IncidentRepository repository;
     private final LastKnownGood lastKnownGood;
+    private final DatabaseMetrics metrics;
 
-    public IncidentService(IncidentRepository repository, LastKnownGood lastKnownGood) {
+    public IncidentService(IncidentRepository repository, LastKnownGood lastKnownGood, DatabaseMetrics metrics) {
         this.repository = repository;
         this.lastKnownGood = lastKnownGood;
+        this.metrics = metrics;
     }
 
     /**
@@ -74,8 +77,9 @@ public class IncidentService {
     }
 
     Uni<Sourced<Incident>> lastKnown(UUID id, Throwable failure) {
-        return lastKnownGood.recall(id)
-                .map(incident -> Uni.createFrom().item(Sourced.cached(incident)))
+        Optional<Incident> copy = lastKnownGood.recall(id);
+        metrics.fallback(copy.isPresent() ? "cache" : "unavailable");
+        return copy.map(incident -> Uni.createFrom().item(Sourced.cached(incident)))
                 .orElseGet(() -> Uni.createFrom().failure(failure));
     }
 

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import dev.triage.api.ProblemException;
 import dev.triage.api.Sourced;
+import dev.triage.database.DatabaseMetrics;
 import dev.triage.database.DatabaseUnavailableException;
 import dev.triage.database.Migrations;
 import io.quarkus.logging.Log;
@@ -26,10 +27,12 @@ import io.smallrye.mutiny.Uni;
 public class PlaybookCatalogue {
 
     private final PlaybookRepository repository;
+    private final DatabaseMetrics metrics;
     private final AtomicReference<List<Playbook>> mirror = new AtomicReference<>(PlaybookDefaults.load());
 
-    public PlaybookCatalogue(PlaybookRepository repository) {
+    public PlaybookCatalogue(PlaybookRepository repository, DatabaseMetrics metrics) {
         this.repository = repository;
+        this.metrics = metrics;
     }
 
     /** The catalogue as last seen: what prompts are built from. */
@@ -44,6 +47,7 @@ public class PlaybookCatalogue {
     }
 
     Uni<Sourced<List<Playbook>>> mirrored() {
+        metrics.fallback("prompt-catalogue");
         return Uni.createFrom().item(Sourced.cached(mirror.get()));
     }
 

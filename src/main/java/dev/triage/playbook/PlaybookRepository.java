@@ -29,7 +29,7 @@ public class PlaybookRepository {
     }
 
     public Uni<List<Playbook>> findAll() {
-        return database.execute("SELECT " + COLUMNS + " FROM playbooks ORDER BY position, id", Tuple.tuple())
+        return database.query("playbook.list", "SELECT " + COLUMNS + " FROM playbooks ORDER BY position, id", Tuple.tuple())
                 .map(rows -> {
                     List<Playbook> all = new ArrayList<>();
                     rows.forEach(row -> all.add(map(row)));
@@ -38,7 +38,7 @@ public class PlaybookRepository {
     }
 
     public Uni<Optional<Playbook>> findById(String id) {
-        return database.execute("SELECT " + COLUMNS + " FROM playbooks WHERE id = $1", Tuple.of(id))
+        return database.query("playbook.find", "SELECT " + COLUMNS + " FROM playbooks WHERE id = $1", Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
     }
 
@@ -60,7 +60,7 @@ public class PlaybookRepository {
         Tuple args = Tuple.tuple(List.of(id, p.position(), p.title(), p.category(), p.symptom(),
                 JsonObject.mapFrom(p.match()), new JsonArray(p.solutions()), p.prevention(),
                 JsonObject.mapFrom(p.commands())));
-        return database.execute(sql, args).map(rows -> {
+        return database.update("playbook.upsert", sql, args).map(rows -> {
             if (rows.size() == 0) {
                 return Optional.empty();
             }
@@ -70,7 +70,8 @@ public class PlaybookRepository {
     }
 
     public Uni<Boolean> delete(String id) {
-        return database.execute("DELETE FROM playbooks WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+        return database.update("playbook.delete", "DELETE FROM playbooks WHERE id = $1", Tuple.of(id))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     @SuppressWarnings("unchecked")
