@@ -48,12 +48,14 @@ public class BoundedPoolCreator implements PgPoolCreator {
     }
 
     private Future<SqlConnectOptions> login(PgConnectOptions base) {
+        // Read the password first: a rotated one lifts the login throttle at once.
+        String password = credentials.password();
         if (!credentials.tryLogin()) {
             return Future.failedFuture(new DatabaseUnavailableException(FailureCategory.AUTHENTICATION,
                     "logins paused after an authentication failure", null));
         }
         return Future.succeededFuture(new PgConnectOptions(base)
                 .setUser(credentials.user())
-                .setPassword(credentials.password()));
+                .setPassword(password));
     }
 }

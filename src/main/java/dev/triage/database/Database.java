@@ -26,14 +26,16 @@ public class Database {
     private final Migrations migrations;
     private final MaintenanceMode maintenance;
     private final DatabaseMetrics metrics;
+    private final FailureLog failures;
     private final Duration budget;
 
     public Database(GuardedPool guarded, Migrations migrations, MaintenanceMode maintenance, DatabaseMetrics metrics,
-            DatabaseConfig config) {
+            FailureLog failures, DatabaseConfig config) {
         this.guarded = guarded;
         this.migrations = migrations;
         this.maintenance = maintenance;
         this.metrics = metrics;
+        this.failures = failures;
         this.budget = config.operationTimeout();
     }
 
@@ -62,8 +64,15 @@ public class Database {
             return guarded.execute(sql, arguments)
                     .ifNoItem().after(budget).failWith(() -> new DatabaseUnavailableException(FailureCategory.TIMEOUT,
                             "the operation took longer than " + budget, null))
-                    .onItemOrFailure().invoke((rows, failure) -> metrics.operation(operation, outcome(failure),
-                            Duration.ofNanos(System.nanoTime() - start)));
+                    .onItemOrFailure().invoke((rows, failure) -> {
+                        if (failure instanceof TimeoutException || (failure instanceof DatabaseUnavailableException e
+                                && e.category() == FailureCategory.TIMEOUT && !(e instanceof OperationRefusedException))) {
+                            // no answer in time: GuardedPool saw no database error, so record it here
+                            metrics.failed(FailureCategory.TIMEOUT);
+                            failures.failed(FailureCategory.TIMEOUT, "no answer within the time limit");
+                        }
+                        metrics.operation(operation, outcome(failure), Duration.ofNanos(System.nanoTime() - start));
+                    });
         });
     }
 

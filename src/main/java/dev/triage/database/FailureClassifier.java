@@ -58,8 +58,9 @@ public class FailureClassifier {
     }
 
     /**
-     * The exception a guarded operation fails with: transient unavailability (retried),
-     * other unavailability (503, counted by the breaker), or a query error (neither).
+     * The exception a guarded operation fails with: transient unavailability (retried), a
+     * refusal by a working server (read-only, statement/lock timeout: 503, not counted by the
+     * breaker), other unavailability (503, counted by the breaker), or a query error (neither).
      */
     public RuntimeException translate(Throwable failure) {
         if (failure instanceof DatabaseUnavailableException || failure instanceof DatabaseQueryException) {
@@ -74,9 +75,13 @@ public class FailureClassifier {
             return new DatabaseQueryException(sqlState, describe(failure), failure);
         }
         FailureCategory c = category.get();
-        return c.isTransient()
-                ? new TransientDatabaseException(c, describe(failure), failure)
-                : new DatabaseUnavailableException(c, describe(failure), failure);
+        if (c.isTransient()) {
+            return new TransientDatabaseException(c, describe(failure), failure);
+        }
+        if (sqlState != null && (c == FailureCategory.READ_ONLY || c == FailureCategory.TIMEOUT)) {
+            return new OperationRefusedException(c, describe(failure), failure);
+        }
+        return new DatabaseUnavailableException(c, describe(failure), failure);
     }
 
     private Optional<FailureCategory> classifyOne(Throwable t) {
@@ -103,11 +108,11 @@ public class FailureClassifier {
             return Optional.of(FailureCategory.NETWORK);
         }
         String message = t.getMessage() == null ? "" : t.getMessage();
-        // The pool's acquire timeout is a bare NoStackTraceThrowable with the message "Timeout".
-        if ("Timeout".equals(message)) {
+        // The pool's acquire timeout: "Timeout waiting for connection" (a bare "Timeout" in older Vert.x).
+        String lower = message.toLowerCase(Locale.ROOT);
+        if ("timeout".equals(lower) || lower.startsWith("timeout waiting for connection")) {
             return Optional.of(FailureCategory.POOL_EXHAUSTED);
         }
-        String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("connection is not active now") || lower.contains("connection reset")
                 || lower.contains("failed to read any response")) {
             return Optional.of(FailureCategory.NETWORK);

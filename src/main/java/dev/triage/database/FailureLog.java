@@ -17,11 +17,16 @@ public class FailureLog {
     public record LastFailure(FailureCategory category, Instant at, String summary) {
     }
 
+    /** A success this soon after a failure (a retry that worked) is not yet a recovery. */
+    private static final long QUIET_NANOS = 1_000_000_000L;
+
     private final AtomicReference<LastFailure> last = new AtomicReference<>();
     private volatile boolean failing;
+    private volatile long lastFailureNanos;
 
     public void failed(FailureCategory category, String summary) {
         LastFailure previous = last.getAndSet(new LastFailure(category, Instant.now(), summary));
+        lastFailureNanos = System.nanoTime();
         boolean wasFailing = failing;
         failing = true;
         if (!wasFailing || previous == null || previous.category() != category) {
@@ -30,7 +35,7 @@ public class FailureLog {
     }
 
     public void succeeded() {
-        if (failing) {
+        if (failing && System.nanoTime() - lastFailureNanos > QUIET_NANOS) {
             failing = false;
             LastFailure previous = last.get();
             Log.infof("Database recovered (last failure category=%s)",

@@ -25,9 +25,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <ul>
  * <li>Timeout bounds each attempt (it cannot cancel the query: the server's statement_timeout
  * does that).</li>
- * <li>The breaker counts only unavailability and timeouts; a query error (unique violation,
- * bad data) is a success for it, so a 404 or a 409 can never open it. Retries count as calls,
- * which the volume threshold allows for.</li>
+ * <li>The breaker counts only unavailability and attempt timeouts; a query error (unique
+ * violation, bad data) and a refusal by a working server (read-only, lock timeout) are
+ * successes for it, so a 404, a 409 or one locked table can never open it. Retries count as
+ * calls: the volume threshold (12) is four requests' worth of attempts.</li>
  * <li>Retry only transient categories, never when the breaker is open (that 503 must be fast);
  * the backoff starts at a non-zero delay, doubles, and is capped.</li>
  * </ul>
@@ -57,7 +58,8 @@ public class GuardedPool {
             retryOn = TransientDatabaseException.class, abortOn = CircuitBreakerOpenException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 400)
     @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = 5000, successThreshold = 2,
-            failOn = { DatabaseUnavailableException.class, TimeoutException.class })
+            failOn = { DatabaseUnavailableException.class, TimeoutException.class },
+            skipOn = OperationRefusedException.class)
     @CircuitBreakerName(BREAKER)
     @Timeout(2000)
     public Uni<RowSet<Row>> execute(String sql, Tuple arguments) {

@@ -112,6 +112,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return dataDir;
     }
 
+    /** The server's log (pg_ctl -l): tests count what the server saw, such as failed logins. */
+    public Path logFile() {
+        return baseDir.resolve("postgres.log");
+    }
+
     /** Starts (or restarts) the server on its port and waits until it accepts connections. */
     public void start() {
         List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-h", host(), "-k", dataDir.toString()));
