@@ -19,7 +19,8 @@ public class ProblemResponsesFilter implements OASFilter {
 
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
     /** Operations that work without the database. */
-    private static final String DATABASE_FREE = "/api/v1/prompts";
+    private static final java.util.Set<String> DATABASE_FREE = java.util.Set.of("/api/v1/prompts",
+            "/api/v1/diagnostics", "/api/v1/diagnostics/prompt");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -39,7 +40,7 @@ public class ProblemResponsesFilter implements OASFilter {
                 // Replaces the generated plain 400 for validated bodies: Triage's are problem+json.
                 responses.addAPIResponse("400", problem("Invalid request: every invalid field is listed in errors"));
                 responses.addAPIResponse("500", problem("A bug: problem+json with a request id, never a stack trace"));
-                if (!path.getKey().equals(DATABASE_FREE)) {
+                if (!DATABASE_FREE.contains(path.getKey())) {
                     APIResponse unavailable = problem("The database is unavailable; category says why and"
                             + " Retry-After when to try again");
                     unavailable.addHeader("Retry-After", OASFactory.createHeader().description("Seconds to wait")

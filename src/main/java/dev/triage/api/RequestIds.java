@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.MDC;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -27,6 +29,9 @@ public class RequestIds {
         router.route().order(Integer.MIN_VALUE).handler(rc -> {
             String id = fromHeaders(rc.request().getHeader(HEADER), rc.request().getHeader("traceparent"));
             rc.put(KEY, id);
+            // Quarkus keeps the MDC per request (Vert.x duplicated context): every log line of it
+            // carries the id (the JSON logs' mdc, %X{requestId} on the console).
+            MDC.put("requestId", id);
             rc.response().putHeader(HEADER, id);
             rc.next();
         });

@@ -22,6 +22,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
 
+    /** The pool_name label of the sql_pool_* metrics. */
+    public static final String POOL_NAME = "triage";
+
     private final DatabaseConfig config;
     private final DatabaseCredentials credentials;
 
@@ -33,6 +36,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
     @Override
     public Pool create(Input input) {
         PoolOptions pool = input.poolOptions()
+                .setName(POOL_NAME)
                 .setMaxWaitQueueSize(config.waitQueueSize())
                 .setConnectionTimeout((int) config.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);

@@ -17,16 +17,31 @@ public class FailureLog {
     public record LastFailure(FailureCategory category, Instant at, String summary) {
     }
 
+    /** Most recent failures kept for diagnostics; older ones only count. */
+    private static final int RING_SIZE = 50;
+
     /** A success this soon after a failure (a retry that worked) is not yet a recovery. */
     private static final long QUIET_NANOS = 1_000_000_000L;
 
     private final AtomicReference<LastFailure> last = new AtomicReference<>();
     private volatile boolean failing;
     private volatile long lastFailureNanos;
+    private volatile long lastSuccessNanos;
+    private final java.util.Deque<LastFailure> recent = new java.util.ArrayDeque<>();
+    private final java.util.Map<FailureCategory, java.util.concurrent.atomic.LongAdder> counts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public void failed(FailureCategory category, String summary) {
-        LastFailure previous = last.getAndSet(new LastFailure(category, Instant.now(), summary));
+        LastFailure current = new LastFailure(category, Instant.now(), summary);
+        LastFailure previous = last.getAndSet(current);
         lastFailureNanos = System.nanoTime();
+        counts.computeIfAbsent(category, c -> new java.util.concurrent.atomic.LongAdder()).increment();
+        synchronized (recent) {
+            recent.addFirst(current);
+            if (recent.size() > RING_SIZE) {
+                recent.removeLast();
+            }
+        }
         boolean wasFailing = failing;
         failing = true;
         if (!wasFailing || previous == null || previous.category() != category) {
@@ -35,12 +50,32 @@ public class FailureLog {
     }
 
     public void succeeded() {
+        lastSuccessNanos = System.nanoTime();
         if (failing && System.nanoTime() - lastFailureNanos > QUIET_NANOS) {
             failing = false;
             LastFailure previous = last.get();
             Log.infof("Database recovered (last failure category=%s)",
                     previous == null ? "none" : previous.category().id());
         }
+    }
+
+    /** Whether any database operation succeeded within the given time. */
+    public boolean succeededWithin(java.time.Duration window) {
+        return lastSuccessNanos != 0 && System.nanoTime() - lastSuccessNanos < window.toNanos();
+    }
+
+    /** The most recent failures, newest first (at most 50). */
+    public java.util.List<LastFailure> recent() {
+        synchronized (recent) {
+            return java.util.List.copyOf(recent);
+        }
+    }
+
+    /** Failures by category since start. */
+    public java.util.Map<FailureCategory, Long> countsByCategory() {
+        java.util.Map<FailureCategory, Long> snapshot = new java.util.EnumMap<>(FailureCategory.class);
+        counts.forEach((category, count) -> snapshot.put(category, count.sum()));
+        return snapshot;
     }
 
     public LastFailure lastFailure() {

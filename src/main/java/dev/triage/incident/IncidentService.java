@@ -69,6 +69,38 @@ public class IncidentService {
         });
     }
 
+    /**
+     * Records an incident reported by another system under its own stable key: a repeat returns
+     * the first incident whatever its content (alerts repeat with changing annotations).
+     */
+    public Uni<Creation> record(IncidentContext raw, String key) {
+        IncidentContext context = raw.withDefaults();
+        UUID id = UUID.randomUUID();
+        return repository.insert(id, context, key, RequestHash.of(context)).flatMap(inserted -> inserted.isPresent()
+                ? Uni.createFrom().item(new Creation(lastKnownGood.remember(inserted.get()), true))
+                : repository.findByIdempotencyKey(key).map(found -> {
+                    Incident incident = found.orElseThrow(() -> new IllegalStateException("conflict without a row"));
+                    return new Creation(incident, incident.id().equals(id));
+                }));
+    }
+
+    /** Marks an incident resolved (a no-op when it already is), adding a note. */
+    public Uni<Incident> resolve(Incident incident, String note) {
+        if (incident.status() == IncidentStatus.RESOLVED) {
+            return Uni.createFrom().item(incident);
+        }
+        String notes = incident.notes() == null ? note : incident.notes() + "\n" + note;
+        return repository.update(incident.id(), incident.version(), IncidentStatus.RESOLVED, notes)
+                .flatMap(updated -> updated.isPresent()
+                        ? Uni.createFrom().item(lastKnownGood.remember(updated.get()))
+                        // changed meanwhile: read it again and retry once
+                        : repository.findById(incident.id()).flatMap(current -> current.isPresent()
+                                && current.get().status() != IncidentStatus.RESOLVED
+                                        ? repository.update(incident.id(), current.get().version(), IncidentStatus.RESOLVED,
+                                                notes).map(u -> u.orElse(current.get()))
+                                        : Uni.createFrom().item(current.orElse(incident))));
+    }
+
     @Fallback(fallbackMethod = "lastKnown", applyOn = { DatabaseUnavailableException.class,
             CircuitBreakerOpenException.class, TimeoutException.class })
     public Uni<Sourced<Incident>> get(UUID id) {

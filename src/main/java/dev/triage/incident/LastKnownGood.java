@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
@@ -20,8 +22,10 @@ public class LastKnownGood {
 
     private final CaffeineCache cache;
 
-    public LastKnownGood(@CacheName("incidents") Cache cache) {
+    public LastKnownGood(@CacheName("incidents") Cache cache, MeterRegistry registry) {
         this.cache = cache.as(CaffeineCache.class);
+        Gauge.builder("triage.incident.cache.size", this, LastKnownGood::size)
+                .description("Incidents held as last-known-good copies").register(registry);
     }
 
     public Incident remember(Incident incident) {

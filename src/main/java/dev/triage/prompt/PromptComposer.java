@@ -2,6 +2,7 @@ package dev.triage.prompt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,8 +34,13 @@ public class PromptComposer {
     }
 
     public PromptDocument compose(IncidentContext raw, List<Playbook> playbooks) {
+        return compose(raw, playbooks, Map.of());
+    }
+
+    /** With extra ranking evidence by playbook id (see {@link RootCauseRanker#rank(IncidentContext, List, Map)}). */
+    public PromptDocument compose(IncidentContext raw, List<Playbook> playbooks, Map<String, Integer> boosts) {
         IncidentContext c = raw.withDefaults();
-        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(c, playbooks);
+        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(c, playbooks, boosts);
         List<RootCauseRanker.Ranked> top = ranked.subList(0, Math.min(ROOT_CAUSES, ranked.size()));
 
         List<Section> sections = new ArrayList<>();
@@ -84,14 +90,22 @@ public class PromptComposer {
     }
 
     private static List<Field> context(IncidentContext c) {
-        return List.of(
+        List<Field> fields = new ArrayList<>(List.of(
                 new Field("Issue Description", c.issueDescription()),
                 new Field("Error Message", c.errorMessage() == null ? "(none given)" : c.errorMessage()),
                 new Field("Environment", c.environment().id()),
                 new Field("Language", c.language().label()),
                 new Field("Urgency", c.urgency().id()),
                 new Field("Include Logs", String.valueOf(c.includeLogs())),
-                new Field("Include Solutions", String.valueOf(c.includeSolutions())));
+                new Field("Include Solutions", String.valueOf(c.includeSolutions()))));
+        if (c.service() != null) {
+            fields.add(new Field("Service", c.service()));
+        }
+        if (!c.labels().isEmpty()) {
+            fields.add(new Field("Labels", new java.util.TreeMap<>(c.labels()).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "))));
+        }
+        return fields;
     }
 
     private static Section assessment(int number, IncidentContext c, List<RootCauseRanker.Ranked> top) {

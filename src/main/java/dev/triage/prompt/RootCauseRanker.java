@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.triage.playbook.Playbook;
@@ -29,12 +30,20 @@ public final class RootCauseRanker {
     }
 
     public static List<Ranked> rank(IncidentContext context, List<Playbook> playbooks) {
+        return rank(context, playbooks, Map.of());
+    }
+
+    /**
+     * Ranks with extra evidence from outside the text, such as Triage's live classification of
+     * its own database failures: {@code boosts} adds to a playbook's score by id.
+     */
+    public static List<Ranked> rank(IncidentContext context, List<Playbook> playbooks, Map<String, Integer> boosts) {
         String text = String.join("\n", nonNull(context.errorMessage()), nonNull(context.issueDescription()),
                 nonNull(context.logExcerpt()));
         String lower = text.toLowerCase(Locale.ROOT);
         List<Ranked> ranked = new ArrayList<>();
         for (Playbook p : playbooks) {
-            ranked.add(new Ranked(p, score(p.match(), text, lower)));
+            ranked.add(new Ranked(p, score(p.match(), text, lower) + boosts.getOrDefault(p.id(), 0)));
         }
         ranked.sort(Comparator.comparingInt(Ranked::score).reversed()
                 .thenComparingInt(r -> r.playbook().position()));

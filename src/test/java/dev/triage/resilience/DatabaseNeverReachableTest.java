@@ -13,8 +13,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.triage.support.Api;
+import dev.triage.support.UnreachableDatabase;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -22,18 +22,8 @@ import io.quarkus.test.junit.TestProfile;
  * everything that needs the database answers 503 problem+json naming the cause.
  */
 @QuarkusTest
-@TestProfile(DatabaseNeverReachableTest.NothingListening.class)
+@TestProfile(UnreachableDatabase.class)
 class DatabaseNeverReachableTest {
-
-    /** Port 1 on loopback: nothing listens there, so every connection is refused. */
-    public static class NothingListening implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:1/triage",
-                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/triage",
-                    "quarkus.datasource.username", "triage", "quarkus.datasource.password", "unused");
-        }
-    }
 
     @Test
     void livenessAndPromptsWorkWithoutADatabase() {
@@ -41,6 +31,36 @@ class DatabaseNeverReachableTest {
         given().contentType("application/json").body(Api.seedContext()).post("/api/v1/prompts").then()
                 .statusCode(200).contentType(startsWith("text/markdown"))
                 .body(containsString("### 3. Common Root Causes"));
+    }
+
+    @Test
+    void readinessStaysUpDegradedAndTheDatabaseGroupIsDown() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'triage' }.data.mode", equalTo("degraded"))
+                .body("checks.find { it.name == 'triage' }.data.database", equalTo("DOWN"));
+        given().get("/q/health/group/database").then().statusCode(503).body("status", equalTo("DOWN"));
+    }
+
+    @Test
+    void diagnosticsNameTheRefusedConnection() {
+        given().get("/api/v1/diagnostics").then().statusCode(200)
+                .body("steps.find { it.name == 'tcp-connect' }.outcome", equalTo("failed"))
+                .body("steps.find { it.name == 'tcp-connect' }.category", equalTo("service-down"))
+                .body("steps.find { it.name == 'login' }.outcome", equalTo("skipped"))
+                .body("likelyRootCause.category", equalTo("service-down"))
+                .body("likelyRootCause.playbookId", equalTo("service-down"));
+        given().get("/api/v1/diagnostics/prompt").then().statusCode(200)
+                .body(containsString("#### A. Database Service Down"))
+                .body(containsString("127.0.0.1:1/triage"))
+                .body(containsString("**Urgency**: critical"));
+    }
+
+    @Test
+    void alertsAreRefusedWith503SoAlertmanagerRetries() {
+        given().contentType("application/json").body("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":"
+                + "[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"fingerprint\":\"abc\"}]}")
+                .post("/api/v1/alerts/alertmanager").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", notNullValue());
     }
 
     @Test
