@@ -119,9 +119,25 @@ class DatabaseFaultsTest {
     @Test
     @Order(4)
     void serverFrozen() throws Exception {
+        List<String> diagnosis = new ArrayList<>();
         run(new Fault("4. server frozen 10 s (SIGSTOP, then SIGCONT)", Set.of("timeout", "pool-exhausted", "network"),
                 Set.of("timeout"), true, 8, MIX, Duration.ofSeconds(10),
-                () -> db.server().freeze(), null, () -> db.server().thaw()));
+                () -> db.server().freeze(),
+                () -> {
+                    if (diagnosis.isEmpty()) {
+                        long start = System.nanoTime();
+                        var response = given().get("/api/v1/diagnostics");
+                        diagnosis.add(response.statusCode() + " " + response.path("likelyRootCause.category") + " "
+                                + (System.nanoTime() - start) / 1_000_000);
+                    }
+                },
+                () -> db.server().thaw()));
+        // While clients mostly see the symptom (a full pool), diagnostics name the frozen host.
+        String[] seen = diagnosis.get(0).split(" ");
+        System.out.println("[fault-report] 4. diagnostics during the freeze: " + diagnosis.get(0) + " ms");
+        assertEquals("200", seen[0], "diagnostics answer during the freeze");
+        assertEquals("network", seen[1], "diagnostics name the host that stopped answering");
+        assertTrue(Long.parseLong(seen[2]) < 10_000, "every diagnostic step is bounded");
     }
 
     @Test
