@@ -84,7 +84,7 @@ public class DatabaseDiagnostics {
                 .ifNoItem().after(STEP_TIMEOUT).fail()
                 .map(detail -> record(steps, "dns", start, "ok", detail, null))
                 .onFailure().recoverWithItem(f -> record(steps, "dns", start, "failed",
-                        "cannot resolve " + host + " (" + rootName(f) + ")", FailureCategory.NETWORK.id()));
+                        "cannot resolve " + host + " (" + FailureClassifier.rootCause(f) + ")", FailureCategory.NETWORK.id()));
     }
 
     private Uni<Boolean> tcp(List<Step> steps) {
@@ -95,7 +95,7 @@ public class DatabaseDiagnostics {
                 .call(socket -> socket.close())
                 .map(socket -> record(steps, "tcp-connect", start, "ok", options.getHost() + ":" + options.getPort()
                         + " accepts connections", null))
-                .onFailure().recoverWithItem(f -> record(steps, "tcp-connect", start, "failed", rootName(f),
+                .onFailure().recoverWithItem(f -> record(steps, "tcp-connect", start, "failed", FailureClassifier.rootCause(f),
                         category(f)))
                 .eventually(client::close);
     }
@@ -184,15 +184,6 @@ public class DatabaseDiagnostics {
         if (f instanceof io.vertx.pgclient.PgException pg) {
             return pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")";
         }
-        return rootName(f);
-    }
-
-    private static String rootName(Throwable f) {
-        Throwable t = f;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return FailureClassifier.rootCause(f);
     }
 }

@@ -146,6 +146,15 @@ public class FailureClassifier {
         return null;
     }
 
+    /** The innermost cause as "Type: message", for logs and diagnostics (driver messages carry no password). */
+    public static String rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
     /** A short description without SQL text or credentials: the exception type and SQLSTATE. */
     private static String describe(Throwable failure) {
         String state = sqlStateOf(failure);

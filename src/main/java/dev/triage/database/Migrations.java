@@ -92,7 +92,7 @@ public class Migrations {
             if (!failure.equals(lastFailure)) {
                 // one line per change of cause, not one per attempt
                 Log.warnf("Database migrations waiting: %s (%s); retrying with backoff up to %s", failure,
-                        Optional.ofNullable(rootMessage(e)).orElse("no detail"), config.migrationMaxBackoff());
+                        FailureClassifier.rootCause(e), config.migrationMaxBackoff());
                 lastFailure = failure;
             }
             Duration next = backoff.multipliedBy(2).compareTo(config.migrationMaxBackoff()) > 0
@@ -102,13 +102,5 @@ public class Migrations {
                 scheduler.schedule(() -> attempt(next), backoff.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }
