@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates k8s/base/prometheus-rule.yaml (a Prometheus Operator PrometheusRule) from
+# Regenerates k8s/monitoring/prometheus-rule.yaml (a Prometheus Operator PrometheusRule) from
 # monitoring/triage-alerts.rules.yml: a fixed header, then the rules file indented by two
 # spaces under `spec:` (empty lines stay empty). The rules file is the source of truth;
 # AlertRulesTest fails when the two differ.
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rules=monitoring/triage-alerts.rules.yml
-target=k8s/base/prometheus-rule.yaml
+target=k8s/monitoring/prometheus-rule.yaml
 
 render() {
   cat <<'HEADER'

@@ -35,7 +35,7 @@ class AlertRulesTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Path RULES = ROOT.resolve("monitoring/triage-alerts.rules.yml");
     private static final Path RULE_TESTS = ROOT.resolve("monitoring/triage-alerts.test.yml");
-    private static final Path PROMETHEUS_RULE = ROOT.resolve("k8s/base/prometheus-rule.yaml");
+    private static final Path PROMETHEUS_RULE = ROOT.resolve("k8s/monitoring/prometheus-rule.yaml");
 
     private static final String RUNBOOK_PREFIX =
             "http://triage.triage.svc.cluster.local/api/v1/diagnostics/prompt?category=";
