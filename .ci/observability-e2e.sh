@@ -410,6 +410,23 @@ unreachable_gone() { http "$PROM/api/v1/alerts" | json 'not any(a["labels"].get(
 wait_until 20 unreachable_gone || fail "still active: $(http "$PROM/api/v1/alerts" || true)"
 pass
 
+# ------------------------------------------------------------------------ graceful shutdown
+# Kubernetes sends SIGTERM; during quarkus.shutdown.delay (5 s in production) readiness must be
+# DOWN, so the pod leaves the endpoints, while requests are still answered.
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
+begin "Triage: SIGTERM takes readiness DOWN during the shutdown delay while requests are still served"
+kill -TERM "$TRIAGE_PID"
+ready_down() { [ "$(status_of "$TRIAGE/q/health/ready")" = "503" ]; }
+wait_until 4 ready_down || fail "readiness still $(status_of "$TRIAGE/q/health/ready") after SIGTERM"
+PROMPT_DURING=$(status_of -X POST -H 'Content-Type: application/json' -d '{"issueDescription":"shutdown"}' "$TRIAGE/api/v1/prompts")
+[ "$PROMPT_DURING" = "200" ] || fail "a prompt during the shutdown delay answered $PROMPT_DURING"
+pass "ready 503, prompt 200 during the delay"
+
+begin "Triage: exits by itself after the delay"
+triage_gone() { ! alive "$TRIAGE_PID"; }
+wait_until 30 triage_gone || fail "still running ${WAITED} s after SIGTERM"
+pass
+
 step="done"
 log "all steps passed"
 echo "observability-e2e: finished in $(elapsed) s"
