@@ -14,6 +14,7 @@ import dev.triage.prompt.Environment;
 import dev.triage.prompt.IncidentContext;
 import dev.triage.prompt.Language;
 import dev.triage.prompt.Urgency;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 public class AlertReceiver {
 
     /** What happened to one alert of the notification. */
+    @RegisterForReflection
     public record Outcome(String fingerprint, String status, String incidentId, String action) {
     }
 

@@ -1,7 +1,6 @@
 package dev.triage.alert;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -32,8 +31,11 @@ public class AlertmanagerResource {
     @Operation(summary = "Receive an Alertmanager notification (webhook payload version 4)",
             description = "One incident per alert occurrence (fingerprint + startsAt); repeats find the same incident;"
                     + " resolved alerts resolve it. 503 while the database is unavailable, so Alertmanager retries.")
-    public Uni<Map<String, Object>> receive(@Valid @NotNull AlertmanagerPayload payload) {
-        return receiver.receive(payload).map(outcomes -> Map.of("received", outcomes.size(),
-                "alerts", (List<AlertReceiver.Outcome>) outcomes));
+    public Uni<Received> receive(@Valid @NotNull AlertmanagerPayload payload) {
+        return receiver.receive(payload).map(outcomes -> new Received(outcomes.size(), outcomes));
+    }
+
+    /** The answer: how many alerts were taken and what became of each. */
+    public record Received(int received, List<AlertReceiver.Outcome> alerts) {
     }
 }

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.net.NetClientOptions;
@@ -31,10 +32,12 @@ import io.vertx.pgclient.PgConnectOptions;
 public class DatabaseDiagnostics {
 
     /** One step: what was checked, how it went (ok, failed, skipped), how long it took. */
+    @RegisterForReflection
     public record Step(String name, String outcome, long durationMillis, String detail, String category) {
     }
 
     /** Where Triage connects, without the password. */
+    @RegisterForReflection
     public record Endpoint(String host, int port, String database, String user) {
     }
 

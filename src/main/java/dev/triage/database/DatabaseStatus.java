@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /**
@@ -19,6 +20,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 public class DatabaseStatus {
 
     /** Pool usage from the Vert.x pool metrics. */
+    @RegisterForReflection
     public record PoolStats(int max, int inUse, int idle, int waiting) {
     }
 

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.triage.database.DatabaseDiagnostics;
 import dev.triage.database.DatabaseStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Triage's live self-diagnosis of its own database (GET /api/v1/diagnostics). */
 @Schema(name = "Diagnosis")
@@ -25,10 +26,12 @@ public record Diagnosis(
         List<RecentFailure> recentFailures,
         LikelyCause likelyRootCause) {
 
+    @RegisterForReflection
     public record RecentFailure(Instant at, String category, String summary) {
     }
 
     /** The most likely root cause: a failure category, its playbook, and the evidence. */
+    @RegisterForReflection
     public record LikelyCause(String category, String playbookId, String title, String evidence) {
     }
 }

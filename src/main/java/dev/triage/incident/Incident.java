@@ -9,8 +9,10 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.triage.prompt.IncidentContext;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A stored incident: its context, where it stands, and its version (the ETag). */
+@RegisterForReflection
 @Schema(name = "Incident")
 public record Incident(
         UUID id,

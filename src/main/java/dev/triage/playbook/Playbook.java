@@ -12,10 +12,14 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One root cause of the catalogue: how to recognise it in an error message, what it looks
  * like, how to fix and prevent it, and the commands that confirm it, per database.
  */
+// Read and written with Jackson outside REST too (classpath catalogue, jsonb columns): keep it in native images.
+@RegisterForReflection
 @Schema(name = "Playbook")
 public record Playbook(
         @Schema(readOnly = true) String id,
@@ -30,6 +34,7 @@ public record Playbook(
         @Schema(readOnly = true) Integer version) {
 
     /** What in an error message points at this cause. */
+    @RegisterForReflection
     @Schema(name = "MatchRules")
     public record MatchRules(
             @NotNull @Size(max = 50) List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = "[0-9A-Z]{5}",

@@ -8,10 +8,14 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * What a prompt is made from: the seed's seven fields plus optional service, database, labels
  * and a log excerpt. Missing optional fields take the defaults of {@link #withDefaults()}.
  */
+// Hashed with Jackson for idempotency (RequestHash) besides being a REST body.
+@RegisterForReflection
 @Schema(name = "IncidentContext")
 public record IncidentContext(
         @Schema(required = true, examples = "API returning 500 errors")
