@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import dev.triage.playbook.Playbook;
@@ -72,8 +73,12 @@ public final class RootCauseRanker {
 
     /** Whole-word match, so that 53300 does not match 153300 nor ConnectException ConnectExceptions. */
     private static boolean containsWord(String text, String word) {
-        return Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(word) + "(?![A-Za-z0-9])").matcher(text).find();
+        return WORDS.computeIfAbsent(word,
+                w -> Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(w) + "(?![A-Za-z0-9])")).matcher(text).find();
     }
+
+    /** Compiled once per SQLSTATE or exception name (a catalogue has a few dozen). */
+    private static final Map<String, Pattern> WORDS = new ConcurrentHashMap<>();
 
     private static String nonNull(String s) {
         return s == null ? "" : s;
