@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -44,22 +45,25 @@ public class BoundedPoolCreator implements PgPoolCreator {
         PgConnectOptions base = input.pgConnectOptionsList().get(0)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setTcpKeepAlive(true);
+        Vertx vertx = input.vertx();
         return PgBuilder.pool()
                 .with(pool)
-                .connectingTo(() -> login(base))
-                .using(input.vertx())
+                .connectingTo(() -> login(vertx, base))
+                .using(vertx)
                 .build();
     }
 
-    private Future<SqlConnectOptions> login(PgConnectOptions base) {
-        // Read the password first: a rotated one lifts the login throttle at once.
-        String password = credentials.password();
-        if (!credentials.tryLogin()) {
-            return Future.failedFuture(new DatabaseUnavailableException(FailureCategory.AUTHENTICATION,
-                    "logins paused after an authentication failure", null));
-        }
-        return Future.succeededFuture(new PgConnectOptions(base)
-                .setUser(credentials.user())
-                .setPassword(password));
+    private Future<SqlConnectOptions> login(Vertx vertx, PgConnectOptions base) {
+        // The password file is read on a worker thread (file I/O never runs on the event loop),
+        // and first: a rotated password lifts the login throttle at once.
+        return vertx.executeBlocking(credentials::password, false).compose(password -> {
+            if (!credentials.tryLogin()) {
+                return Future.failedFuture(new DatabaseUnavailableException(FailureCategory.AUTHENTICATION,
+                        "logins paused after an authentication failure", null));
+            }
+            return Future.succeededFuture(new PgConnectOptions(base)
+                    .setUser(credentials.user())
+                    .setPassword(password));
+        });
     }
 }

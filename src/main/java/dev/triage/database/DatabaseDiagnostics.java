@@ -105,10 +105,12 @@ public class DatabaseDiagnostics {
 
     private Uni<Boolean> login(List<Step> steps, Map<String, Object> server) {
         long start = System.nanoTime();
-        PgConnectOptions login = new PgConnectOptions(options).setUser(credentials.user())
-                .setPassword(credentials.password()).setConnectTimeout((int) STEP_TIMEOUT.toMillis())
-                .addProperty("application_name", "triage-diagnostics");
-        return PgConnection.connect(vertx, login)
+        // The password may come from a file: read it on a worker thread, not the event loop.
+        return Uni.createFrom().item(credentials::password).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(password -> PgConnection.connect(vertx, new PgConnectOptions(options)
+                        .setUser(credentials.user()).setPassword(password)
+                        .setConnectTimeout((int) STEP_TIMEOUT.toMillis())
+                        .addProperty("application_name", "triage-diagnostics")))
                 .ifNoItem().after(STEP_TIMEOUT).fail()
                 .onFailure().invoke(f -> record(steps, "login", start, "failed", describe(f), category(f)))
                 .onItem().invoke(c -> record(steps, "login", start, "ok", "as " + credentials.user(), null))
