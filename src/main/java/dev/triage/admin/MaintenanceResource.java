@@ -26,7 +26,7 @@ import dev.triage.database.MaintenanceMode;
 @Tag(name = "Admin", description = "Operator controls (admin token)")
 public class MaintenanceResource {
 
-    /** The requested setting; reason and retryAfterSeconds are required to switch it on. */
+    /** The requested setting; a reason is required to switch it on; retryAfterSeconds defaults to 60. */
     public record Setting(@NotNull Boolean enabled, @Size(max = 500) String reason,
             @Min(1) @Max(86400) Integer retryAfterSeconds) {
     }

@@ -148,7 +148,12 @@ public class AlertReceiver {
         return null;
     }
 
+    /** Bounded, and without NUL characters, which PostgreSQL text cannot hold (one bad alert must not block the rest). */
     private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replace("\u0000", "");
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

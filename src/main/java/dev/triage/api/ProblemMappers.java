@@ -89,6 +89,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response queryFailed(DatabaseQueryException e) {
+        if (e.sqlState() != null && e.sqlState().startsWith("22")) {
+            // data exception: the input could not be stored as given (a NUL character, say)
+            return respond(400, "invalid-data", "Invalid request",
+                    "The request contains data the database cannot store (SQLSTATE " + e.sqlState()
+                            + "), such as a NUL character.", null, null, Map.of());
+        }
         return bug(e);
     }
 

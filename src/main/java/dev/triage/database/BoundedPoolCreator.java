@@ -23,11 +23,13 @@ import io.vertx.sqlclient.SqlConnectOptions;
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
 
-    /** The pool_name label of the sql_pool_* metrics. */
+    /** The pool.name tag of the sql.pool.* meters (pool_name in Prometheus). */
     public static final String POOL_NAME = "triage";
 
     private final DatabaseConfig config;
     private final DatabaseCredentials credentials;
+    private volatile PgConnectOptions base;
+    private volatile Vertx vertx;
 
     public BoundedPoolCreator(DatabaseConfig config, DatabaseCredentials credentials) {
         this.config = config;
@@ -46,11 +48,46 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setTcpKeepAlive(true);
         Vertx vertx = input.vertx();
+        this.base = base;
+        this.vertx = vertx;
         return PgBuilder.pool()
                 .with(pool)
                 .connectingTo(() -> login(vertx, base))
                 .using(vertx)
                 .build();
+    }
+
+    /**
+     * Another small pool with exactly the request pool's connection settings (TLS, timeouts,
+     * startup parameters) and logins (password file, throttle): for the health probe, so that a
+     * saturated request pool is not mistaken for a dead database. Call after the request pool exists.
+     */
+    public Pool sidePool(String name, int size) {
+        PgConnectOptions options = requireBase();
+        return PgBuilder.pool()
+                .with(new PoolOptions().setName(name).setMaxSize(size).setMaxWaitQueueSize(0)
+                        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                .connectingTo(() -> login(vertx, options))
+                .using(vertx)
+                .build();
+    }
+
+    /** The request pool's connection settings (a copy), without the password. */
+    public PgConnectOptions connectOptions() {
+        return new PgConnectOptions(requireBase());
+    }
+
+    /** One login as the request pool does it (throttled, current password), for diagnostics. */
+    public Future<SqlConnectOptions> login() {
+        return login(vertx, requireBase());
+    }
+
+    private PgConnectOptions requireBase() {
+        if (base == null) {
+            throw new IllegalStateException("the request pool has not been created yet");
+        }
+        return base;
     }
 
     private Future<SqlConnectOptions> login(Vertx vertx, PgConnectOptions base) {

@@ -7,16 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Future;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
@@ -49,18 +48,18 @@ public class DatabaseDiagnostics {
     private final Vertx vertx;
     private final FailureClassifier classifier;
     private final DatabaseCredentials credentials;
-    private final PgConnectOptions options;
+    private final BoundedPoolCreator pools;
 
     public DatabaseDiagnostics(Vertx vertx, FailureClassifier classifier, DatabaseCredentials credentials,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url) {
+            BoundedPoolCreator pools) {
         this.vertx = vertx;
         this.classifier = classifier;
         this.credentials = credentials;
-        this.options = url.map(u -> PgConnectOptions.fromUri(u.replaceFirst("^vertx-reactive:", "")))
-                .orElseGet(PgConnectOptions::new);
+        this.pools = pools;
     }
 
     public Endpoint endpoint() {
+        PgConnectOptions options = pools.connectOptions();
         return new Endpoint(options.getHost(), options.getPort(), options.getDatabase(), credentials.user());
     }
 
@@ -75,7 +74,7 @@ public class DatabaseDiagnostics {
 
     private Uni<Boolean> dns(List<Step> steps) {
         long start = System.nanoTime();
-        String host = options.getHost();
+        String host = pools.connectOptions().getHost();
         return Uni.createFrom().item(() -> {
             try {
                 InetAddress[] addresses = InetAddress.getAllByName(host);
@@ -92,6 +91,7 @@ public class DatabaseDiagnostics {
 
     private Uni<Boolean> tcp(List<Step> steps) {
         long start = System.nanoTime();
+        PgConnectOptions options = pools.connectOptions();
         var client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) STEP_TIMEOUT.toMillis()));
         return client.connect(options.getPort(), options.getHost())
                 .ifNoItem().after(STEP_TIMEOUT.plusMillis(200)).fail()
@@ -105,15 +105,21 @@ public class DatabaseDiagnostics {
 
     private Uni<Boolean> login(List<Step> steps, Map<String, Object> server) {
         long start = System.nanoTime();
-        // The password may come from a file: read it on a worker thread, not the event loop.
-        return Uni.createFrom().item(credentials::password).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(password -> PgConnection.connect(vertx, new PgConnectOptions(options)
-                        .setUser(credentials.user()).setPassword(password)
+        // Logs in as the request pool does: same settings (TLS, startup parameters), the current
+        // password read off the event loop, and the same throttle after an authentication failure.
+        Future<io.vertx.pgclient.PgConnection> connecting = pools.login().compose(options -> io.vertx.pgclient.PgConnection
+                .connect(vertx.getDelegate(), new PgConnectOptions((PgConnectOptions) options)
                         .setConnectTimeout((int) STEP_TIMEOUT.toMillis())
-                        .addProperty("application_name", "triage-diagnostics")))
-                .ifNoItem().after(STEP_TIMEOUT).fail()
+                        .addProperty("application_name", "triage-diagnostics")));
+        return Uni.createFrom().completionStage(connecting.toCompletionStage())
+                .ifNoItem().after(STEP_TIMEOUT).failWith(() -> {
+                    // a connection that arrives after we gave up is closed, never leaked
+                    connecting.onSuccess(io.vertx.pgclient.PgConnection::close);
+                    return new io.smallrye.mutiny.TimeoutException();
+                })
                 .onFailure().invoke(f -> record(steps, "login", start, "failed", describe(f), category(f)))
                 .onItem().invoke(c -> record(steps, "login", start, "ok", "as " + credentials.user(), null))
+                .map(PgConnection::newInstance)
                 .chain(connection -> queries(connection, steps, server).eventually(connection::close))
                 .onFailure().recoverWithUni(f -> skip(steps, "version", "round-trip", "connections"));
     }

@@ -11,14 +11,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.core.Vertx;
 
 /**
  * Regular connection testing: one bounded {@code SELECT 1} every probe interval, in the
- * background. Health probes and metrics read the cached result, so probes from many replicas
- * (or a busy kubelet) never stampede the database, and a probe answers in microseconds.
- * It bypasses the circuit breaker on purpose: it is how Triage sees the database come back.
+ * background, on a one-connection pool of its own (a saturated request pool is not a dead
+ * database). Health probes and metrics read the cached result, so probes from many replicas
+ * (or a busy kubelet) never stampede the database, and a probe answers in microseconds. It
+ * bypasses the circuit breaker on purpose: it is how Triage sees the database come back.
  */
 @ApplicationScoped
 public class DatabaseProbe {
@@ -27,28 +27,31 @@ public class DatabaseProbe {
     public record Result(boolean up, long latencyMillis, Instant checkedAt, FailureCategory category, String detail) {
     }
 
-    private final Pool pool;
+    private final io.vertx.sqlclient.Pool requestPool;
+    private final BoundedPoolCreator pools;
     private final Vertx vertx;
     private final FailureClassifier classifier;
-    private final FailureLog failures;
     private final Duration interval;
     private final Duration timeout;
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile Result last = new Result(false, -1, null, null, "not checked yet");
+    private volatile io.vertx.sqlclient.Pool probePool;
     private long timerId = -1;
 
-    public DatabaseProbe(Pool pool, Vertx vertx, FailureClassifier classifier, FailureLog failures,
+    public DatabaseProbe(io.vertx.sqlclient.Pool requestPool, BoundedPoolCreator pools, Vertx vertx, FailureClassifier classifier,
             @ConfigProperty(name = "triage.health.probe-interval", defaultValue = "PT5S") Duration interval,
             @ConfigProperty(name = "triage.health.probe-timeout", defaultValue = "PT1S") Duration timeout) {
-        this.pool = pool;
+        this.requestPool = requestPool;
+        this.pools = pools;
         this.vertx = vertx;
         this.classifier = classifier;
-        this.failures = failures;
         this.interval = interval;
         this.timeout = timeout;
     }
 
     void start(@Observes StartupEvent event) {
+        requestPool.size(); // creates the request pool (a lazy bean), whose settings the probe pool copies
+        probePool = pools.sidePool("triage-probe", 1);
         check();
         timerId = vertx.setPeriodic(interval.toMillis(), id -> check());
     }
@@ -57,14 +60,13 @@ public class DatabaseProbe {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
+        if (probePool != null) {
+            probePool.close();
+        }
     }
 
     public Result last() {
         return last;
-    }
-
-    public Duration interval() {
-        return interval;
     }
 
     private void check() {
@@ -72,20 +74,28 @@ public class DatabaseProbe {
             return; // the previous check is still waiting (bounded by the timeout)
         }
         long start = System.nanoTime();
-        pool.query("SELECT 1").execute()
-                .ifNoItem().after(timeout).fail()
-                .subscribe().with(rows -> {
-                    last = new Result(true, (System.nanoTime() - start) / 1_000_000, Instant.now(), null, "ok");
-                    inFlight.set(false);
-                }, failure -> {
-                    FailureCategory category = failure instanceof io.smallrye.mutiny.TimeoutException
-                            ? FailureCategory.TIMEOUT
-                            : classifier.classify(failure).orElse(FailureCategory.QUERY);
-                    // A busy pool is not a down database: it answered others within the interval.
-                    boolean up = category == FailureCategory.POOL_EXHAUSTED && failures.succeededWithin(interval);
-                    last = new Result(up, (System.nanoTime() - start) / 1_000_000, Instant.now(), category,
-                            failure.getClass().getSimpleName());
-                    inFlight.set(false);
-                });
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
+            if (inFlight.compareAndSet(true, false)) {
+                last = new Result(false, timeout.toMillis(), Instant.now(), FailureCategory.TIMEOUT,
+                        "no answer within " + timeout.toMillis() + " ms");
+                // The connection may be stuck on a host that stopped answering (a black hole):
+                // replace the probe pool, closing the stuck socket, so the next check starts clean.
+                io.vertx.sqlclient.Pool stuck = probePool;
+                probePool = pools.sidePool("triage-probe", 1);
+                stuck.close();
+            }
+        });
+        probePool.query("SELECT 1").execute().onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (!inFlight.compareAndSet(true, false)) {
+                return; // already reported as a timeout
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            last = result.succeeded()
+                    ? new Result(true, took, Instant.now(), null, "ok")
+                    : new Result(false, took, Instant.now(),
+                            classifier.classify(result.cause()).orElse(FailureCategory.QUERY),
+                            result.cause().getClass().getSimpleName());
+        });
     }
 }

@@ -82,7 +82,7 @@ public class DatabaseStatus {
     }
 
     private double gauge(String name) {
-        return Optional.ofNullable(registry.find(name).tag("pool_name", BoundedPoolCreator.POOL_NAME).gauge())
+        return Optional.ofNullable(registry.find(name).tag("pool.name", BoundedPoolCreator.POOL_NAME).gauge())
                 .map(Gauge::value).filter(v -> !v.isNaN()).orElse(0.0);
     }
 }

@@ -70,7 +70,7 @@ public class FailureClassifier {
         Optional<FailureCategory> category = classify(failure);
         if (category.isEmpty() || category.get() == FailureCategory.QUERY) {
             if (sqlState != null && RETRYABLE_QUERY_STATES.contains(sqlState)) {
-                return new TransientDatabaseException(FailureCategory.QUERY, describe(failure), failure);
+                return new RetryableQueryException(sqlState, describe(failure), failure);
             }
             return new DatabaseQueryException(sqlState, describe(failure), failure);
         }

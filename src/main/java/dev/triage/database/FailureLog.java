@@ -26,7 +26,6 @@ public class FailureLog {
     private final AtomicReference<LastFailure> last = new AtomicReference<>();
     private volatile boolean failing;
     private volatile long lastFailureNanos;
-    private volatile long lastSuccessNanos;
     private final java.util.Deque<LastFailure> recent = new java.util.ArrayDeque<>();
     private final java.util.Map<FailureCategory, java.util.concurrent.atomic.LongAdder> counts =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,18 +49,12 @@ public class FailureLog {
     }
 
     public void succeeded() {
-        lastSuccessNanos = System.nanoTime();
         if (failing && System.nanoTime() - lastFailureNanos > QUIET_NANOS) {
             failing = false;
             LastFailure previous = last.get();
             Log.infof("Database recovered (last failure category=%s)",
                     previous == null ? "none" : previous.category().id());
         }
-    }
-
-    /** Whether any database operation succeeded within the given time. */
-    public boolean succeededWithin(java.time.Duration window) {
-        return lastSuccessNanos != 0 && System.nanoTime() - lastSuccessNanos < window.toNanos();
     }
 
     /** The most recent failures, newest first (at most 50). */

@@ -55,7 +55,7 @@ public class GuardedPool {
     }
 
     @Retry(maxRetries = 2, delay = 50, jitter = 20, maxDuration = 1500, durationUnit = ChronoUnit.MILLIS,
-            retryOn = TransientDatabaseException.class, abortOn = CircuitBreakerOpenException.class)
+            retryOn = { TransientDatabaseException.class, RetryableQueryException.class }, abortOn = CircuitBreakerOpenException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 400)
     @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = { DatabaseUnavailableException.class, TimeoutException.class },

@@ -82,7 +82,7 @@ public class Migrations {
             done = true;
             Log.infof("Database migrations applied (%d new) after %d attempt(s)", executed, attempts);
             applied.fireAsync(new Applied(executed));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the task must reschedule itself, never die silently
             Optional<FailureCategory> category = classifier.classify(e);
             lastCategory = category.orElse(null);
             if (lastCategory == FailureCategory.AUTHENTICATION) {

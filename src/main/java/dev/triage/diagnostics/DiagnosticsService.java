@@ -53,7 +53,21 @@ public class DiagnosticsService {
         this.environment = Environment.fromId(environment);
     }
 
-    public Uni<Diagnosis> diagnose() {
+    /** Concurrent and repeated calls within this window share one run: diagnostics cannot storm the database. */
+    private static final long SHARE_NANOS = 2_000_000_000L;
+    private Uni<Diagnosis> latest;
+    private long latestAt;
+
+    public synchronized Uni<Diagnosis> diagnose() {
+        long now = System.nanoTime();
+        if (latest == null || now - latestAt > SHARE_NANOS) {
+            latest = run().memoize().indefinitely();
+            latestAt = now;
+        }
+        return latest;
+    }
+
+    private Uni<Diagnosis> run() {
         long start = System.nanoTime();
         return diagnostics.run().map(result -> {
             DatabaseStatus.Snapshot snapshot = status.snapshot();

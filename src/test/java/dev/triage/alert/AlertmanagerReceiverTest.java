@@ -52,6 +52,13 @@ class AlertmanagerReceiverTest {
     }
 
     @Test
+    void aNulCharacterCannotBlockANotification() {
+        String body = payload("firing", UUID.randomUUID().toString().substring(0, 16), "0001-01-01T00:00:00Z")
+                .replace("Triage cannot reach its database\"", "Triage cannot \\u0000reach its database\"");
+        post(body).then().statusCode(200).body("alerts[0].action", equalTo("created"));
+    }
+
+    @Test
     void aMalformedNotificationIsA400() {
         given().contentType(ContentType.JSON).body("{\"version\":\"4\",\"status\":\"firing\"}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(400)

@@ -208,6 +208,16 @@ class FailureClassifierTest {
     }
 
     @Test
+    void serializationFailuresAreRetriedButAreNotOutages() {
+        for (String state : new String[] { "40001", "40P01" }) {
+            RuntimeException translated = classifier.translate(
+                    new io.vertx.pgclient.PgException("could not serialize access", "ERROR", state, null));
+            assertInstanceOf(RetryableQueryException.class, translated, state + " is retried");
+            assertTrue(!(translated instanceof DatabaseUnavailableException), state + " never counts against the breaker");
+        }
+    }
+
+    @Test
     void somethingThatIsNotADatabaseFailureHasNoCategory() {
         assertEquals(Optional.empty(), classifier.classify(new IllegalStateException("bug")));
     }

@@ -181,6 +181,13 @@ class IncidentApiTest {
     }
 
     @Test
+    void textTheDatabaseCannotStoreIsA400NotA500() {
+        createIncident(Map.of("issueDescription", "nul \u0000 inside")).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:triage:problem:invalid-data"));
+    }
+
+    @Test
     void wrongContentTypeIs415AndOversizedBodyIs413() {
         given().contentType("text/plain").body("hello").post("/api/v1/incidents").then().statusCode(415)
                 .contentType("application/problem+json").body("status", equalTo(415));

@@ -132,6 +132,14 @@ class DatabaseFaultsTest {
                     }
                 },
                 () -> db.server().thaw()));
+        // Diagnostics gave up on the frozen login; the connection that completed later was closed.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long leaked;
+        do {
+            Load.pause(200);
+            leaked = sessions("triage-diagnostics");
+        } while (leaked > 0 && System.nanoTime() < deadline);
+        assertEquals(0, leaked, "no diagnostics session is left behind");
         // While clients mostly see the symptom (a full pool), diagnostics name the frozen host.
         String[] seen = diagnosis.get(0).split(" ");
         System.out.println("[fault-report] 4. diagnostics during the freeze: " + diagnosis.get(0) + " ms");
@@ -153,10 +161,21 @@ class DatabaseFaultsTest {
     @Order(6)
     void localPoolSaturated() throws Exception {
         AtomicReference<Connection> lock = new AtomicReference<>();
+        int[] busiest = new int[2];
         run(new Fault("6. local pool saturated: 80 clients, slow statements (table locked)",
                 Set.of("pool-exhausted", "timeout"), Set.of("pool-exhausted"), false, 80,
                 List.of(READ_UNKNOWN, READ_UNKNOWN, LIST, CREATE, PROMPT), Duration.ofSeconds(8),
-                () -> lock.set(lockIncidents()), null, () -> release(lock.get())));
+                () -> lock.set(lockIncidents()),
+                () -> {
+                    var ready = given().get("/q/health/ready");
+                    busiest[0] = Math.max(busiest[0], (int) ready.path("checks.find { it.name == 'triage' }.data.poolInUse"));
+                    busiest[1] = Math.max(busiest[1], (int) ready.path("checks.find { it.name == 'triage' }.data.poolWaiting"));
+                },
+                () -> release(lock.get())));
+        System.out.printf("[fault-report] 6. readiness showed up to %d connections in use and %d waiting%n",
+                busiest[0], busiest[1]);
+        assertEquals(20, busiest[0], "readiness data shows the saturated pool");
+        assertTrue(busiest[1] > 0, "readiness data shows the waiting requests");
     }
 
     @Test
@@ -171,7 +190,9 @@ class DatabaseFaultsTest {
                     window[0] = System.nanoTime();
                     admin("ALTER ROLE triage PASSWORD '" + rotated + "'");
                     terminateServiceBackends();
-                }, null,
+                },
+                // Diagnostics logins obey the same throttle: many calls add no storm.
+                () -> given().get("/api/v1/diagnostics").then().statusCode(200),
                 () -> {
                     window[1] = System.nanoTime();
                     writePassword(rotated);
@@ -440,6 +461,17 @@ class DatabaseFaultsTest {
             terminateServiceBackends();
         }
         throw new AssertionError("the service kept its connections");
+    }
+
+    private long sessions(String applicationName) throws SQLException {
+        try (Connection c = db.server().admin();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private long serviceBackends() throws SQLException {
