@@ -1,9 +1,11 @@
 package dev.triage.playbook;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 
 import org.eclipse.microprofile.faulttolerance.Fallback;
@@ -16,23 +18,30 @@ import dev.triage.database.DatabaseMetrics;
 import dev.triage.database.DatabaseUnavailableException;
 import dev.triage.database.Migrations;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * The playbook catalogue: stored in PostgreSQL, mirrored in memory. The mirror starts as the
  * classpath copy, so prompts work even when the database has never been reachable, and follows
- * the database after every successful read or write.
+ * the database after every successful read or write here and once a minute (changes made
+ * through other replicas).
  */
 @ApplicationScoped
 public class PlaybookCatalogue {
 
+    private static final Duration REFRESH = Duration.ofMinutes(1);
+
     private final PlaybookRepository repository;
     private final DatabaseMetrics metrics;
+    private final Migrations migrations;
     private final AtomicReference<List<Playbook>> mirror = new AtomicReference<>(PlaybookDefaults.load());
 
-    public PlaybookCatalogue(PlaybookRepository repository, DatabaseMetrics metrics) {
+    public PlaybookCatalogue(PlaybookRepository repository, DatabaseMetrics metrics, Migrations migrations) {
         this.repository = repository;
         this.metrics = metrics;
+        this.migrations = migrations;
     }
 
     /** The catalogue as last seen: what prompts are built from. */
@@ -66,6 +75,16 @@ public class PlaybookCatalogue {
                 return Uni.createFrom().failure(ProblemException.notFound("No playbook with id '" + id + "'."));
             }
             return refresh();
+        });
+    }
+
+    /** Other replicas change the catalogue too: follow the database once a minute. */
+    void followTheDatabase(@Observes StartupEvent event, Vertx vertx) {
+        vertx.setPeriodic(REFRESH.toMillis(), id -> {
+            if (migrations.applied()) {
+                refresh().subscribe().with(ignored -> {
+                });
+            }
         });
     }
 
