@@ -29,6 +29,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
     private final DatabaseConfig config;
     private final DatabaseCredentials credentials;
     private volatile PgConnectOptions base;
+    private volatile PoolOptions requestPoolOptions;
     private volatile Vertx vertx;
 
     public BoundedPoolCreator(DatabaseConfig config, DatabaseCredentials credentials) {
@@ -49,6 +50,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .setTcpKeepAlive(true);
         Vertx vertx = input.vertx();
         this.base = base;
+        this.requestPoolOptions = new PoolOptions(pool);
         this.vertx = vertx;
         return PgBuilder.pool()
                 .with(pool)
@@ -68,6 +70,16 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .with(new PoolOptions().setName(name).setMaxSize(size).setMaxWaitQueueSize(0)
                         .setConnectionTimeout((int) config.acquireTimeout().toMillis())
                         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                .connectingTo(() -> login(vertx, options))
+                .using(vertx)
+                .build();
+    }
+
+    /** A new request pool with the first one's settings, to replace one whose connections are stuck. */
+    public Pool newRequestPool(String name) {
+        PgConnectOptions options = requireBase();
+        return PgBuilder.pool()
+                .with(new PoolOptions(requestPoolOptions).setName(name))
                 .connectingTo(() -> login(vertx, options))
                 .using(vertx)
                 .build();

@@ -29,6 +29,7 @@ public class DatabaseProbe {
 
     private final io.vertx.sqlclient.Pool requestPool;
     private final BoundedPoolCreator pools;
+    private final GuardedPool guarded;
     private final Vertx vertx;
     private final FailureClassifier classifier;
     private final Duration interval;
@@ -38,11 +39,13 @@ public class DatabaseProbe {
     private volatile io.vertx.sqlclient.Pool probePool;
     private long timerId = -1;
 
-    public DatabaseProbe(io.vertx.sqlclient.Pool requestPool, BoundedPoolCreator pools, Vertx vertx, FailureClassifier classifier,
+    public DatabaseProbe(io.vertx.sqlclient.Pool requestPool, BoundedPoolCreator pools, GuardedPool guarded, Vertx vertx,
+            FailureClassifier classifier,
             @ConfigProperty(name = "triage.health.probe-interval", defaultValue = "PT5S") Duration interval,
             @ConfigProperty(name = "triage.health.probe-timeout", defaultValue = "PT1S") Duration timeout) {
         this.requestPool = requestPool;
         this.pools = pools;
+        this.guarded = guarded;
         this.vertx = vertx;
         this.classifier = classifier;
         this.interval = interval;
@@ -96,6 +99,9 @@ public class DatabaseProbe {
                     : new Result(false, took, Instant.now(),
                             classifier.classify(result.cause()).orElse(FailureCategory.QUERY),
                             result.cause().getClass().getSimpleName());
+            if (result.succeeded()) {
+                guarded.replaceIfStarved();
+            }
         });
     }
 }

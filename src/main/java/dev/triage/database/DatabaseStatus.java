@@ -35,6 +35,7 @@ public class DatabaseStatus {
     }
 
     private final DatabaseProbe probe;
+    private final GuardedPool guarded;
     private final CircuitBreakerMaintenance breakers;
     private final FailureLog failures;
     private final Migrations migrations;
@@ -42,10 +43,11 @@ public class DatabaseStatus {
     private final MeterRegistry registry;
     private final int maxPoolSize;
 
-    public DatabaseStatus(DatabaseProbe probe, CircuitBreakerMaintenance breakers, FailureLog failures,
+    public DatabaseStatus(DatabaseProbe probe, GuardedPool guarded, CircuitBreakerMaintenance breakers, FailureLog failures,
             Migrations migrations, MaintenanceMode maintenance, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int maxPoolSize) {
         this.probe = probe;
+        this.guarded = guarded;
         this.breakers = breakers;
         this.failures = failures;
         this.migrations = migrations;
@@ -82,7 +84,7 @@ public class DatabaseStatus {
     }
 
     private double gauge(String name) {
-        return Optional.ofNullable(registry.find(name).tag("pool.name", BoundedPoolCreator.POOL_NAME).gauge())
+        return Optional.ofNullable(registry.find(name).tag("pool.name", guarded.poolName()).gauge())
                 .map(Gauge::value).filter(v -> !v.isNaN()).orElse(0.0);
     }
 }

@@ -146,6 +146,11 @@ public class FailureClassifier {
         return null;
     }
 
+    /** Whether the server itself reported this failure (it has a SQLSTATE): the server is answering. */
+    public static boolean serverAnswered(Throwable failure) {
+        return sqlStateOf(failure) != null;
+    }
+
     /** The innermost cause as "Type: message", for logs and diagnostics (driver messages carry no password). */
     public static String rootCause(Throwable failure) {
         Throwable t = failure;

@@ -21,7 +21,14 @@ public class FaultDatabase implements QuarkusTestResourceLifecycleManager {
     static final int MAX_CONNECTIONS = 40;
 
     private EmbeddedPostgres server;
+    private BlackHoleProxy proxy;
+    private boolean throughProxy;
     private Path passwordFile;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        throughProxy = Boolean.parseBoolean(initArgs.getOrDefault("proxy", "false"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -34,9 +41,20 @@ public class FaultDatabase implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int port = server.port();
+        if (throughProxy) {
+            // The service reaches the server through the relay, so a test can cut the network path.
+            try {
+                proxy = new BlackHoleProxy(server.host(), server.port());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            port = proxy.port();
+        }
+        String viaProxy = server.host() + ":" + port + "/" + EmbeddedPostgres.DATABASE;
         return Map.of(
-                "quarkus.datasource.reactive.url", server.reactiveUrl(),
-                "quarkus.datasource.jdbc.url", server.jdbcUrl(),
+                "quarkus.datasource.reactive.url", "postgresql://" + viaProxy,
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + viaProxy,
                 "quarkus.datasource.username", EmbeddedPostgres.USER,
                 "quarkus.datasource.password", "not-used-the-file-wins",
                 "triage.database.password-file", passwordFile.toString());
@@ -44,12 +62,15 @@ public class FaultDatabase implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(new Handle(server, passwordFile),
+        injector.injectIntoFields(new Handle(server, passwordFile, proxy),
                 new TestInjector.AnnotatedAndMatchesType(FaultServer.class, Handle.class));
     }
 
     @Override
     public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -69,7 +90,7 @@ public class FaultDatabase implements QuarkusTestResourceLifecycleManager {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** What the tests get: the server and the password file the service reads. */
-    public record Handle(EmbeddedPostgres server, Path passwordFile) {
+    /** What the tests get: the server, the password file the service reads, and the relay (or null). */
+    public record Handle(EmbeddedPostgres server, Path passwordFile, BlackHoleProxy network) {
     }
 }
