@@ -28,6 +28,7 @@ import dev.triage.database.DatabaseQueryException;
 import dev.triage.database.DatabaseUnavailableException;
 import dev.triage.database.FailureCategory;
 import dev.triage.database.FailureLog;
+import dev.triage.database.GuardedPool;
 import dev.triage.database.MaintenanceException;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -40,8 +41,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public class ProblemMappers {
 
-    /** How long an open breaker stays open (GuardedPool's delay): the soonest a retry can help. */
-    static final int BREAKER_RETRY_AFTER_SECONDS = 5;
 
     private final CurrentVertxRequest currentRequest;
     private final FailureLog failures;
@@ -72,7 +71,7 @@ public class ProblemMappers {
         FailureLog.LastFailure last = failures.lastFailure();
         FailureCategory category = last == null ? FailureCategory.SERVICE_DOWN : last.category();
         return unavailable(category, "The database is failing (" + category.id()
-                + "); requests to it are paused for a few seconds while it recovers.", BREAKER_RETRY_AFTER_SECONDS);
+                + "); requests to it are paused for a few seconds while it recovers.", (int) (GuardedPool.BREAKER_DELAY_MILLIS / 1000));
     }
 
     @ServerExceptionMapper

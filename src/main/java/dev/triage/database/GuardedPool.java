@@ -42,6 +42,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class GuardedPool {
 
     public static final String BREAKER = "database";
+    /** How long the open breaker refuses calls: also the Retry-After of its 503s. */
+    public static final long BREAKER_DELAY_MILLIS = 5000;
 
     /** No answer on the request pool for this long, while the probe's fresh connection works: stuck. */
     static final long STARVED_NANOS = 8_000_000_000L;
@@ -73,7 +75,7 @@ public class GuardedPool {
     @Retry(maxRetries = 2, delay = 50, jitter = 20, maxDuration = 1500, durationUnit = ChronoUnit.MILLIS,
             retryOn = { TransientDatabaseException.class, RetryableQueryException.class }, abortOn = CircuitBreakerOpenException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 400)
-    @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = 5000, successThreshold = 2,
+    @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = BREAKER_DELAY_MILLIS, successThreshold = 2,
             failOn = { DatabaseUnavailableException.class, TimeoutException.class },
             skipOn = OperationRefusedException.class)
     @CircuitBreakerName(BREAKER)

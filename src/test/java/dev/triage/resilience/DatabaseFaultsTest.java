@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.triage.database.embedded.EmbeddedPostgres;
 import dev.triage.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -53,28 +51,12 @@ import io.quarkus.test.junit.TestProfile;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseFaultsTest extends FaultSuite {
 
-    @FaultServer
-    FaultDatabase.Handle db;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @Override
-    FaultDatabase.Handle db() {
-        return db;
-    }
-
-    @Override
-    URL base() {
-        return base;
-    }
-
     @Test
     @Order(1)
     void serverStopped() throws Exception {
         run(new Fault("1. server stopped (connection refused)", Set.of("service-down", "network"),
                 Set.of("service-down"), true, 8, MIX, Duration.ofSeconds(6),
-                () -> db.server().stop("fast"), null, () -> db.server().start()));
+                () -> db().server().stop("fast"), null, () -> db().server().start()));
     }
 
     @Test
@@ -82,7 +64,7 @@ class DatabaseFaultsTest extends FaultSuite {
     void serverCrashedAndRestarted() throws Exception {
         run(new Fault("2. crash (pg_ctl stop -m immediate) and restart", Set.of("service-down", "network"),
                 Set.of("service-down"), true, 8, MIX, Duration.ofSeconds(5),
-                () -> db.server().stop("immediate"), null, () -> db.server().start()));
+                () -> db().server().stop("immediate"), null, () -> db().server().start()));
     }
 
     @Test
@@ -101,7 +83,7 @@ class DatabaseFaultsTest extends FaultSuite {
         List<String> diagnosis = new ArrayList<>();
         run(new Fault("4. server frozen 10 s (SIGSTOP, then SIGCONT)", Set.of("timeout", "pool-exhausted", "network"),
                 Set.of("timeout"), true, 8, MIX, Duration.ofSeconds(10),
-                () -> db.server().freeze(),
+                () -> db().server().freeze(),
                 () -> {
                     if (diagnosis.isEmpty()) {
                         long start = System.nanoTime();
@@ -110,7 +92,7 @@ class DatabaseFaultsTest extends FaultSuite {
                                 + (System.nanoTime() - start) / 1_000_000);
                     }
                 },
-                () -> db.server().thaw()));
+                () -> db().server().thaw()));
         // Diagnostics gave up on the frozen login; the connection that completed later was closed.
         long deadline = System.nanoTime() + 10_000_000_000L;
         long leaked;

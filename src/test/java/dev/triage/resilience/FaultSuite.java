@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URL;
+
+import io.quarkus.test.common.http.TestHTTPResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -64,11 +66,21 @@ abstract class FaultSuite {
     private final List<String> knownIds = new ArrayList<>();
     static final List<String> REPORT = new ArrayList<>();
 
-    /** The breakable server (and its network path) of the concrete suite. */
-    abstract FaultDatabase.Handle db();
+    /** The breakable server (and its network path), injected by {@link FaultDatabase}. */
+    @FaultServer
+    FaultDatabase.Handle db;
 
     /** Where the service under test listens. */
-    abstract URL base();
+    @TestHTTPResource("/")
+    URL base;
+
+    FaultDatabase.Handle db() {
+        return db;
+    }
+
+    URL base() {
+        return base;
+    }
 
     @BeforeEach
     void serviceIsHealthy() {

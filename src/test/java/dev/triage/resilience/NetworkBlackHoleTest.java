@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.triage.database.embedded.EmbeddedPostgres;
 import dev.triage.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -52,27 +50,11 @@ import io.quarkus.test.junit.TestProfile;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkBlackHoleTest extends FaultSuite {
 
-    @FaultServer
-    FaultDatabase.Handle db;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @Override
-    FaultDatabase.Handle db() {
-        return db;
-    }
-
-    @Override
-    URL base() {
-        return base;
-    }
-
     @Test
     @Order(10)
     void networkBlackHole() throws Exception {
         run(new Fault("10. network black hole 10 s: every packet of the open connections lost for good",
                 Set.of("timeout", "pool-exhausted", "network"), Set.of("timeout"), true, 8, MIX,
-                Duration.ofSeconds(10), () -> db.network().blackHole(), null, () -> db.network().restore()));
+                Duration.ofSeconds(10), () -> db().network().blackHole(), null, () -> db().network().restore()));
     }
 }
