@@ -33,23 +33,43 @@ public record Playbook(
         @NotNull @Size(max = 10) Map<@NotBlank String, @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 500) String>> commands,
         @Schema(readOnly = true) Integer version) {
 
-    /** What in an error message points at this cause. */
+    /**
+     * What in an error message points at this cause: SQLSTATEs (PostgreSQL and MySQL), a
+     * database's own error codes and names ({@code mysql:1205}, {@code mongodb:11600},
+     * {@code redis:READONLY}), exception class names and keyword phrases. {@code codes} is optional
+     * (playbooks written before it existed have none).
+     */
     @RegisterForReflection
     @Schema(name = "MatchRules")
     public record MatchRules(
             @NotNull @Size(max = 50) List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = "[0-9A-Z]{5}",
                     message = "must be a five-character SQLSTATE") String> sqlstates,
+            @Schema(description = "database:code, e.g. mysql:1205, mongodb:11600, redis:READONLY; a number matches"
+                    + " where the text names it as an error code, a name as a whole word")
+            @Size(max = 50) List<@NotBlank @jakarta.validation.constraints.Pattern(regexp = "[a-z][a-z0-9]{0,19}:[A-Za-z0-9_]{1,60}",
+                    message = "must be database:code, e.g. mysql:1205 or redis:READONLY") String> codes,
             @NotNull @Size(max = 50) List<@NotBlank @Size(max = 100) String> exceptions,
             @NotNull @Size(max = 100) List<@NotBlank @Size(max = 100) String> keywords) {
+
+        public MatchRules {
+            codes = codes == null ? List.of() : codes;
+        }
     }
 
     public Playbook withId(String newId, int newVersion) {
         return new Playbook(newId, position, title, category, symptom, match, solutions, prevention, commands, newVersion);
     }
 
-    /** The commands for a database, falling back to PostgreSQL's (Triage's own) for others. */
+    /**
+     * The commands for a database; {@code any} holds the ones that do not depend on the database
+     * (an application's memory, an upstream service). Empty when neither exists: a MongoDB user
+     * never gets PostgreSQL commands.
+     */
     public List<String> commandsFor(String database) {
         List<String> own = commands.get(database);
-        return own != null ? own : commands.getOrDefault("postgresql", List.of());
+        return own != null ? own : commands.getOrDefault(ANY_DATABASE, List.of());
     }
+
+    /** The commands key for commands that fit every database. */
+    public static final String ANY_DATABASE = "any";
 }
