@@ -165,7 +165,7 @@ public final class RootCauseRanker {
                     nonNull(context.logExcerpt()));
             String lower = text.toLowerCase(Locale.ROOT);
             int[] scores = new int[source.size()];
-            List<List<String>> matched = new ArrayList<>(source.size());
+            List<List<Rule>> matched = new ArrayList<>(source.size());
             for (int i = 0; i < source.size(); i++) {
                 matched.add(new ArrayList<>(2));
             }
@@ -220,10 +220,13 @@ public final class RootCauseRanker {
             for (int i = 0; i < source.size(); i++) {
                 Playbook p = source.get(i);
                 int boost = boosts.getOrDefault(p.id(), 0);
-                List<String> why = matched.get(i);
+                List<Rule> rules = matched.get(i);
+                rules.sort(Comparator.comparingInt(Rule::weight).reversed()); // codes first, then names, then words
+                List<String> why = new ArrayList<>(rules.size() + 1);
                 if (boost != 0) {
                     why.add("evidence from outside the text (+" + boost + ")");
                 }
+                rules.forEach(rule -> why.add(rule.label()));
                 ranked.add(new Ranked(p, scores[i] + boost, List.copyOf(why)));
             }
             ranked.sort(Comparator.comparingInt(Ranked::score).reversed()
@@ -231,11 +234,11 @@ public final class RootCauseRanker {
             return new Ranking(List.copyOf(ranked), confidence(ranked));
         }
 
-        private static void credit(Rule rule, BitSet seen, int[] scores, List<List<String>> matched) {
+        private static void credit(Rule rule, BitSet seen, int[] scores, List<List<Rule>> matched) {
             if (!seen.get(rule.id())) {
                 seen.set(rule.id());
                 scores[rule.playbook()] += rule.weight();
-                matched.get(rule.playbook()).add(rule.label());
+                matched.get(rule.playbook()).add(rule);
             }
         }
 

@@ -28,9 +28,15 @@ class PlaybookApiTest {
     @Test
     void theSeededCatalogueHasEveryRootCause() {
         given().accept(ContentType.JSON).get("/api/v1/playbooks").then().statusCode(200)
-                .body("size()", greaterThanOrEqualTo(9))
+                .body("size()", greaterThanOrEqualTo(17))
                 .body("id", hasItems("service-down", "pool-exhausted", "network", "authentication",
-                        "resource-exhaustion", "read-only", "dns", "tls", "schema-mismatch"))
+                        "resource-exhaustion", "read-only", "dns", "tls", "schema-mismatch", "slow-query",
+                        "lock-contention", "deadlock", "connection-leak", "replication-lag", "app-memory",
+                        "upstream-failure", "rate-limit"))
+                .body("find { it.id == 'lock-contention' }.match.sqlstates", hasItems("55P03"))
+                .body("find { it.id == 'lock-contention' }.match.codes", hasItems("mysql:1205", "mongodb:24"))
+                .body("find { it.id == 'read-only' }.match.codes", hasItems("redis:READONLY", "mongodb:10107", "mysql:1290"))
+                .body("find { it.id == 'app-memory' }.commands.keySet()", hasItems("any"))
                 .body("find { it.id == 'pool-exhausted' }.match.sqlstates", hasItems("53300"))
                 .body("find { it.id == 'authentication' }.match.sqlstates", hasItems("28P01", "28000"))
                 .body("find { it.id == 'service-down' }.commands.keySet()",
@@ -76,6 +82,11 @@ class PlaybookApiTest {
                 .body("errors.field", hasItems("title"))
                 .body("errors.size()", equalTo(2));
         admin().body(playbook("x")).put("/api/v1/playbooks/Not_Valid").then().statusCode(400);
+        Map<String, Object> badCode = playbook("x");
+        badCode.put("match", Map.of("sqlstates", List.of(), "codes", List.of("1205"), "exceptions", List.of(),
+                "keywords", List.of()));
+        admin().body(badCode).put("/api/v1/playbooks/bad-code").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.containsString("codes"));
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
