@@ -78,7 +78,7 @@ public class AlertReceiver {
                 urgency(labels.get("severity")),
                 true, true,
                 service(firstNonBlank(labels.get("service"), labels.get("job"), labels.get("app"), null)),
-                choice(DatabaseKind.class, labels.get("database"), labels.get("db_system")),
+                database(labels.get("database"), labels.get("db_system")),
                 labels(labels),
                 truncate(log.toString().strip(), 16000));
     }
@@ -93,6 +93,20 @@ public class AlertReceiver {
             case "info", "low", "none" -> Urgency.LOW;
             default -> Urgency.MEDIUM;
         };
+    }
+
+    /** The first label naming a database Triage knows (prompt/databases.json), else the default. */
+    private static DatabaseKind database(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null) {
+                try {
+                    return DatabaseKind.fromId(candidate);
+                } catch (IllegalArgumentException ignored) {
+                    // not one of ours: fall back to the default
+                }
+            }
+        }
+        return null;
     }
 
     private static <E extends Enum<E> & Choice> E choice(Class<E> type, String... candidates) {

@@ -277,6 +277,18 @@ class PromptApiTest {
     }
 
     @Test
+    void theAcceptedDatabasesAndLanguagesComeFromTheDataAndTheOpenApiDocumentListsThem() {
+        given().contentType(ContentType.JSON).body(with("database", "cassandra")).post("/api/v1/prompts").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body(org.hamcrest.Matchers.containsString("postgresql, mysql, mongodb, redis, other"));
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("components.schemas.DatabaseKind.enum", org.hamcrest.Matchers.equalTo(
+                        List.of("postgresql", "mysql", "mongodb", "redis", "other")))
+                .body("components.schemas.Language.enum", org.hamcrest.Matchers.hasItems("python", "csharp", "other"))
+                .body("components.schemas.Language.type", org.hamcrest.Matchers.equalTo("string"));
+    }
+
+    @Test
     void anInvalidContextIsA400NamingTheField() {
         given().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
                 .statusCode(400).contentType("application/problem+json")
