@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.triage.playbook.Playbook;
 
@@ -21,8 +19,8 @@ import dev.triage.playbook.Playbook;
  * catalogue's order, which is also the default order when nothing matches.
  *
  * <p>The rules are compiled once per catalogue (the catalogue changes rarely; prompts are
- * frequent): one pass over the text finds its words, one regex pass its numeric error codes, and
- * the keyword phrases are plain substring searches.
+ * frequent): one pass over the text finds its words and the numbers written as error codes, and
+ * one Aho-Corasick pass every keyword phrase, so a 16 KB log excerpt costs one scan, not one per rule.
  */
 public final class RootCauseRanker {
 
@@ -89,10 +87,6 @@ public final class RootCauseRanker {
         return compiled.rank(context, boosts);
     }
 
-    /** Numbers the text names as error codes: "ERROR 1205", "errno: 1205", "(1205, '", "[2002]", "'code': 18". */
-    private static final Pattern NUMERIC_CODE = Pattern.compile(
-            "(?i)(?:\\b(?:error|errno|code)\\b[\"']?\\s{0,2}[:=]?\\s{0,2}|[(\\[])(\\d{1,5})\\b");
-
     /** How a text mentions a database, for the numeric codes of that database (the id itself otherwise). */
     private static final Map<String, List<String>> MENTIONS = Map.of(
             "mysql", List.of("mysql", "mariadb"),
@@ -116,6 +110,7 @@ public final class RootCauseRanker {
         private final List<Keyword> keywords = new ArrayList<>();
         /** Case-sensitive terms with characters other than word characters (Mysql2::Error): substring + edges. */
         private final List<Keyword> exact = new ArrayList<>();
+        private final Automaton phrases;
         private int rules;
         private int shortestWord = Integer.MAX_VALUE;
         private int longestWord;
@@ -147,6 +142,7 @@ public final class RootCauseRanker {
                     keywords.add(new Keyword(new Rule(i, rules++, KEYWORD_WEIGHT * words, "\"" + phrase + "\""), phrase));
                 }
             }
+            this.phrases = new Automaton(keywords.stream().map(Keyword::phrase).toList());
         }
 
         /** A term matched as a whole word, case-sensitively. */
@@ -170,6 +166,7 @@ public final class RootCauseRanker {
                 matched.add(new ArrayList<>(2));
             }
             BitSet seen = new BitSet(rules);
+            List<String> codes = new ArrayList<>(2);
 
             for (int start = 0, n = text.length(); start < n;) {
                 if (!isWordChar(text.charAt(start))) {
@@ -181,23 +178,23 @@ public final class RootCauseRanker {
                     end++;
                 }
                 int length = end - start;
+                String word = null;
                 if (length >= shortestWord && length <= longestWord) {
-                    List<Rule> hits = words.get(text.substring(start, end));
+                    word = text.substring(start, end);
+                    List<Rule> hits = words.get(word);
                     if (hits != null) {
                         for (Rule rule : hits) {
                             credit(rule, seen, scores, matched);
                         }
                     }
                 }
+                if (length <= 5 && isNumber(text, start, end) && namedAsCode(text, start)) {
+                    codes.add(word != null ? word : text.substring(start, end));
+                }
                 start = end;
             }
 
-            if (!numeric.isEmpty()) {
-                List<String> codes = new ArrayList<>(2);
-                Matcher m = NUMERIC_CODE.matcher(text);
-                while (m.find()) {
-                    codes.add(m.group(1));
-                }
+            if (!codes.isEmpty()) {
                 for (NumericRule rule : numeric) {
                     if (codes.contains(rule.number()) && concerns(rule.database(), context, lower)) {
                         credit(rule.rule(), seen, scores, matched);
@@ -210,11 +207,7 @@ public final class RootCauseRanker {
                     credit(term.rule(), seen, scores, matched);
                 }
             }
-            for (Keyword keyword : keywords) {
-                if (lower.contains(keyword.phrase())) {
-                    credit(keyword.rule(), seen, scores, matched);
-                }
-            }
+            phrases.scan(lower, k -> credit(keywords.get(k).rule(), seen, scores, matched));
 
             List<Ranked> ranked = new ArrayList<>(source.size());
             for (int i = 0; i < source.size(); i++) {
@@ -253,6 +246,100 @@ public final class RootCauseRanker {
                 }
             }
             return false;
+        }
+    }
+
+    private static boolean isNumber(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the number at {@code start} is written as an error code: right after "(" or "["
+     * ("(1205, '...", "[2002]"), or after the word error, errno or code and at most a few quotes,
+     * colons, equals signs and spaces ("ERROR 1205", "errno: 1205", "'code': 18", "error 18 (").
+     */
+    private static boolean namedAsCode(String text, int start) {
+        int k = start - 1;
+        if (k >= 0 && (text.charAt(k) == '(' || text.charAt(k) == '[')) {
+            return true;
+        }
+        for (int skipped = 0; k >= 0 && skipped < 6 && " \t:=\"'".indexOf(text.charAt(k)) >= 0; skipped++) {
+            k--;
+        }
+        int wordEnd = k + 1;
+        while (k >= 0 && Character.isLetter(text.charAt(k))) {
+            k--;
+        }
+        String word = text.substring(k + 1, wordEnd);
+        return word.equalsIgnoreCase("error") || word.equalsIgnoreCase("errno") || word.equalsIgnoreCase("code");
+    }
+
+    /** Aho-Corasick over the keyword phrases: every occurrence of every phrase in one pass over the text. */
+    private static final class Automaton {
+        private final List<Map<Character, Integer>> next = new ArrayList<>();
+        private final List<int[]> output = new ArrayList<>();
+        private final int[] fail;
+
+        Automaton(List<String> patterns) {
+            state();
+            List<List<Integer>> out = new ArrayList<>();
+            out.add(new ArrayList<>());
+            for (int k = 0; k < patterns.size(); k++) {
+                int s = 0;
+                for (char c : patterns.get(k).toCharArray()) {
+                    Integer t = next.get(s).get(c);
+                    if (t == null) {
+                        t = state();
+                        out.add(new ArrayList<>());
+                        next.get(s).put(c, t);
+                    }
+                    s = t;
+                }
+                out.get(s).add(k);
+            }
+            fail = new int[next.size()];
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(next.get(0).values());
+            while (!queue.isEmpty()) {
+                int s = queue.poll();
+                for (Map.Entry<Character, Integer> edge : next.get(s).entrySet()) {
+                    int t = edge.getValue();
+                    int f = fail[s];
+                    while (f != 0 && !next.get(f).containsKey(edge.getKey())) {
+                        f = fail[f];
+                    }
+                    Integer g = next.get(f).get(edge.getKey());
+                    fail[t] = g != null && g != t ? g : 0;
+                    out.get(t).addAll(out.get(fail[t]));
+                    queue.add(t);
+                }
+            }
+            out.forEach(o -> output.add(o.stream().mapToInt(Integer::intValue).toArray()));
+        }
+
+        private int state() {
+            next.add(new HashMap<>(4));
+            return next.size() - 1;
+        }
+
+        void scan(String text, java.util.function.IntConsumer onMatch) {
+            int s = 0;
+            for (int i = 0, n = text.length(); i < n; i++) {
+                char c = text.charAt(i);
+                Integer t = next.get(s).get(c);
+                while (t == null && s != 0) {
+                    s = fail[s];
+                    t = next.get(s).get(c);
+                }
+                s = t == null ? 0 : t;
+                for (int k : output.get(s)) {
+                    onMatch.accept(k);
+                }
+            }
         }
     }
 
