@@ -974,6 +974,10 @@ def machine_facts() -> dict:
                             text=True).stdout.strip() or "unknown"
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "pom.xml"],
                            capture_output=True, text=True).stdout.strip()
+    code_commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h", "--", "src", "pom.xml"],
+                                 capture_output=True, text=True).stdout.strip()
+    if code_commit and code_commit != commit:
+        commit += f" (service code as of {code_commit}, the last commit changing src/ or pom.xml)"
     cpu_model = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
     return {
         "nproc": len(os.sched_getaffinity(0)),
