@@ -501,8 +501,10 @@ class Service:
         while time.monotonic() < deadline:
             if not self.alive():
                 raise RuntimeError(f"service {self.name} exited:\n{self.tail()}")
+            # A long timeout: a client that gives up mid-request is logged by the service as an
+            # unexpected failure, and the first answer counts however slow it is.
             status, _, _ = try_request("POST", self.base, "/api/v1/prompts", PROMPT_BODY,
-                                       {"Accept": "text/markdown"}, timeout=2)
+                                       {"Accept": "text/markdown"}, timeout=10)
             if status == 200:
                 return time.monotonic() - self.launched
             time.sleep(0.01)
