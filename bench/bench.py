@@ -597,7 +597,7 @@ def wrk(name: str, service: Service, script: str, seconds: int, path: str = "/",
     cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
            "-s", str(BENCH / "lua" / script), f"http://{base}{path}"]
     full_env = dict(os.environ, BENCH_LUA_DIR=str(BENCH / "lua"), BENCH_WRK_OUT=str(out),
-                    BENCH_IDS=str(INCIDENTS), BENCH_ID_FIRST="1", BENCH_RUN=RUN_TOKEN,
+                    BENCH_IDS=str(INCIDENTS), BENCH_ID_FIRST="1", BENCH_RUN=f"{RUN_TOKEN}-{name}",
                     BENCH_POST_BODY=str(WORK / "post.json"), BENCH_PROMPT_BODY=str(WORK / "prompt.json"),
                     AUTH_HEADER=AUTH_HEADER)
     full_env.update(env or {})
@@ -1086,7 +1086,8 @@ def table_rows() -> list[list[str]]:
     if "post" in R:
         r = ratio("post", "pgbench-insert")
         row("post", "POST incident with Idempotency-Key", ratio=r, target="≥ 0.50 × pgbench INSERT",
-            met=check((r >= 0.50, f"{r:.2f} < 0.50")), extra=threads_note(R["post"]))
+            met=check((r >= 0.50, f"{r:.2f} < 0.50")),
+            extra=threads_note(R["post"]) + (f"; statuses {status_text(R['post'])}" if R["post"].get("statuses") else ""))
     if "list" in R:
         r = ratio("list", "pgbench-list")
         row("list", "GET list of 20 (keyset page)", ratio=r, target="≥ 0.30 × pgbench list",

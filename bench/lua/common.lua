@@ -6,7 +6,7 @@
 --   BENCH_ID_FIRST   first id of the random range (default 1)
 --   BENCH_POST_BODY  file with the POST /api/v1/incidents body
 --   BENCH_PROMPT_BODY file with the POST /api/v1/prompts body
---   BENCH_RUN        a token unique to this run: part of every Idempotency-Key
+--   BENCH_RUN        a token unique to this wrk run: part of every Idempotency-Key
 local M = {}
 
 M.ID_PREFIX = "/api/v1/incidents/00000000-0000-4000-8000-"
