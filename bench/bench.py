@@ -127,6 +127,9 @@ def run(cmd: list[str], timeout: float = 120, check: bool = True, **kwargs) -> s
         out, err = proc.communicate()
         raise RuntimeError(f"timed out after {timeout} s: {' '.join(cmd[:6])}...\n{out[-2000:]}\n{err[-2000:]}")
     finally:
+        if proc.poll() is None:   # interrupted: stop it before anything else is cleaned up
+            proc.kill()
+            proc.wait()
         if proc in CHILDREN:
             CHILDREN.remove(proc)
     if check and proc.returncode != 0:
