@@ -663,6 +663,41 @@ def measure(name: str, service: Service, script: str, seconds: int = None, **kwa
     return result
 
 
+def in_turns(a: tuple[str, Service], b: tuple[str, Service], rounds: int = 3) -> None:
+    """GET by id on two instances in turns (A B, B A, A B; SECONDS in all for each), so that a
+    ratio between them is not the machine's load drifting between two separate measurements.
+    Each name gets the sums (requests/s over all its turns), the median p50 and the worst p99
+    and max of its turns."""
+    turn = max(2, round(SECONDS / rounds))
+    parts: dict[str, list[dict]] = {a[0]: [], b[0]: []}
+    for i in range(rounds):
+        for name, service in ((a, b) if i % 2 == 0 else (b, a)):
+            parts[name].append(measure(f"{name}.{i + 1}", service, "get.lua", seconds=turn,
+                                       env={"BENCH_IDS": str(HOT_IDS)}))
+            del RESULTS[f"{name}.{i + 1}"]
+    for name, runs in parts.items():
+        requests = sum(r["requests"] for r in runs)
+        merged = {
+            "kind": "http", "turns": len(runs), "turn_seconds": turn, "requests": requests,
+            "rps": requests / sum(r["duration_us"] / 1e6 for r in runs),
+            "error_count": sum(r["error_count"] for r in runs),
+            "errors": {k: sum(r["errors"][k] for r in runs) for k in runs[0]["errors"]},
+            "latency_us": {"p50": sorted(r["latency_us"]["p50"] for r in runs)[len(runs) // 2],
+                           "p99": max(r["latency_us"]["p99"] for r in runs),
+                           "max": max(r["latency_us"]["max"] for r in runs)},
+            "cpu_per_1k": sum(r["cpu_per_1k"] * r["requests"] for r in runs) / max(requests, 1),
+            "threads_before": runs[0]["threads_before"], "threads_after": runs[-1]["threads_after"],
+            "statuses": {},
+        }
+        if all("threads_started" in r for r in runs):
+            merged["threads_started"] = sum(r["threads_started"] for r in runs)
+        for r in runs:
+            for k, v in r.get("statuses", {}).items():
+                merged["statuses"][k] = merged["statuses"].get(k, 0) + v
+        RESULTS[name] = merged
+    log(f"  in turns: {a[0]} {RESULTS[a[0]]['rps']:.0f} req/s, {b[0]} {RESULTS[b[0]]['rps']:.0f} req/s")
+
+
 def pgbench(name: str, script: str, defines: dict, seconds: int = None) -> dict:
     seconds = seconds or SECONDS
     LOADS.append(load1())
@@ -859,8 +894,11 @@ def start_service(name: str, jvm_flags: list[str], props: list[str] = (), migrat
 
 
 def warm_up(service: Service) -> None:
-    log(f"warm-up: mixed load for {WARMUP} s, then one read of each of incidents 1..{HOT_IDS}")
-    wrk(f"warmup-{service.name}", service, "mixed.lua", WARMUP, record=False)
+    """The same for every instance: mixed load, GETs of the warm set, one read of each of them."""
+    mixed, gets = max(1, WARMUP // 2), max(1, WARMUP - WARMUP // 2)
+    log(f"warm-up: mixed load for {mixed} s, GET by id for {gets} s, one read of each of incidents 1..{HOT_IDS}")
+    wrk(f"warmup-mixed-{service.name}", service, "mixed.lua", mixed, record=False)
+    wrk(f"warmup-get-{service.name}", service, "get.lua", gets, record=False, env={"BENCH_IDS": str(HOT_IDS)})
     primed = prime_cache(service, HOT_IDS, 1)
     if primed < HOT_IDS:
         log(f"  only {primed} of {HOT_IDS} answered 200")
@@ -921,16 +959,18 @@ def main() -> int:
                       "hash": "0" * 64}
 
     # 1. Fault tolerance, metrics and cache off (first: it also runs the migrations); data load.
+    # It stays up, idle, until its GETs have been measured in turns with the full stack's.
     lean = start_service("lean", ["-XX:ActiveProcessorCount=2", *JVM_FLAGS], LEAN_OPTS)
     load_incidents()
     warm_up(lean)
-    measure("get-lean", lean, "get.lua", env={"BENCH_IDS": str(HOT_IDS)})
-    RESULTS["get-lean"]["still_on"] = still_on(lean)
-    lean.stop(kill=True)   # no graceful shutdown needed: saves quarkus.shutdown.delay
 
     # 2. The full service, ActiveProcessorCount=2: every scenario next to its baseline.
     full = start_service("cpu2", ["-XX:ActiveProcessorCount=2", *JVM_FLAGS])
     warm_up(full)
+    # Both instances have had the same warm-up and nothing else: compare them now.
+    in_turns(("get-turns-full", full), ("get-lean", lean))
+    RESULTS["get-lean"]["still_on"] = still_on(lean)
+    lean.stop(kill=True)   # no graceful shutdown needed: saves quarkus.shutdown.delay
     pgbench("pgbench-select", "select.sql", {"ids": HOT_IDS})
     measure("get", full, "get.lua", env={"BENCH_IDS": str(HOT_IDS)})
     database_stopped_scenario(full)
@@ -1075,10 +1115,12 @@ def table_rows() -> list[list[str]]:
                        else "threads started unknown (no jstat)")),
             extra=threads_note(g))
     if "get-lean" in R:
-        r = ratio("get", "get-lean")
+        r = ratio("get-turns-full", "get-lean")
         still = R["get-lean"].get("still_on") or []
-        note = "ratio: the full stack's warm GET / this run's; " + threads_note(R["get-lean"]) + "; passed: " + \
-            " ".join(f"`{o}`" for o in LEAN_OPTS)
+        g = R["get-lean"]
+        note = (f"measured in {g['turns']} turns of {g['turn_seconds']} s alternating with the full stack "
+                f"({R['get-turns-full']['rps']:,.0f} req/s in its turns): ratio = full / this; p99 and max are "
+                f"the worst turn's; " + threads_note(g) + "; passed: " + " ".join(f"`{o}`" for o in LEAN_OPTS))
         if still:
             note += "; **still on** (seen in /q/metrics): " + ", ".join(still)
         row("get-lean", "GET by id, warm, fault tolerance + metrics + cache off by configuration", ratio=r,
