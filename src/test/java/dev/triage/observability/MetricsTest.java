@@ -1,5 +1,6 @@
 package dev.triage.observability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,24 @@ class MetricsTest {
                 "sql_pool_queue_size{pool_name=\"triage\"", "ft_circuitbreaker_state_current{",
                 "ft_circuitbreaker_opened_total{", "http_server_requests_seconds_count{")) {
             assertTrue(metrics.contains(name), "missing " + name);
+        }
+    }
+
+    @Test
+    void thePoolRulesFilterMatchesThePoolNamesThisInstanceReports() throws Exception {
+        // The real label values: the request pool and the probe's pool, as /q/metrics reports them.
+        java.util.Set<String> pools = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sql_pool_ratio\\{[^}]*pool_name=\"([^\"]+)\"",
+                java.util.regex.Pattern.MULTILINE).matcher(scrape());
+        while (m.find()) {
+            pools.add(m.group(1));
+        }
+        assertTrue(pools.contains("triage") && pools.contains("triage-probe"), "pool names reported: " + pools);
+        java.util.regex.Pattern filter = java.util.regex.Pattern.compile(AlertRulesTest.requestPoolFilter());
+        for (String pool : pools) {
+            boolean requestPool = !pool.equals("triage-probe");
+            assertEquals(requestPool, filter.matcher(pool).matches(),
+                    "the alert rules' pool_name filter " + filter + " on reported pool " + pool);
         }
     }
 
