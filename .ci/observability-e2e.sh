@@ -342,13 +342,13 @@ case $rc in
   *) fail "promtool check metrics exit $rc: $(head -n 20 "$WORK/logs/promtool-metrics.log")" ;;
 esac
 
-begin "runbook_url of every loaded alert is a prompt Triage serves"
+begin "runbook_url of every loaded alert is a prompt Triage serves (or a section of the operators' guide)"
 # The cluster-internal host is replaced by this Triage; a templated category
 # ({{ $labels.category }}) is tried with every category of triage_database_failures_total.
 CATEGORIES=$(metrics | sed -n 's/^triage_database_failures_total{.*category="\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ')
 [ -n "$CATEGORIES" ] || fail "no triage_database_failures_total{category} series in /q/metrics"
 RUNBOOK_QUERIES=$(http "$PROM/api/v1/rules" | python3 -c '
-import json, sys, urllib.parse
+import json, re, sys, urllib.parse
 d = json.load(sys.stdin)
 categories = sys.argv[1].split()
 out = set()
@@ -356,6 +356,14 @@ for g in d["data"]["groups"]:
     for r in g["rules"]:
         url = r.get("annotations", {}).get("runbook_url", "")
         parts = urllib.parse.urlsplit(url)
+        if parts.path.endswith("/OPERATIONS.md"):
+            # Triage itself is down (group triage-availability): the operators guide, whose
+            # section must exist.
+            anchors = {re.sub(r"[^a-z0-9 _-]", "", l.lstrip("#").strip().lower()).replace(" ", "-")
+                       for l in open("docs/OPERATIONS.md") if l.startswith("#")}
+            if parts.fragment not in anchors:
+                sys.exit("%s: runbook_url %r names no section of docs/OPERATIONS.md" % (r["name"], url))
+            continue
         if parts.path != "/api/v1/diagnostics/prompt":
             sys.exit("%s: runbook_url %r is not Triage'"'"'s diagnostics prompt" % (r["name"], url))
         category = urllib.parse.parse_qs(parts.query).get("category", [""])[0]
