@@ -33,10 +33,8 @@ record ConnectionBudget(Map<String, Integer> n, boolean pooled) {
 
     /** Server connections in the worst case, operators' headroom included. */
     int serverConnectionsNeeded() {
+        // Direct, or through PgBouncer in session mode (each client connection holds a server one).
         int migrations = podsAtOnce() * get("migrationPoolMaxSize");
-        if (pooled) {
-            return get("poolerInstances") * get("poolerDefaultPoolSize") + migrations + get("operatorHeadroom");
-        }
         return podsAtOnce() * clientConnectionsPerPod() + migrations + get("operatorHeadroom");
     }
 
@@ -47,9 +45,14 @@ record ConnectionBudget(Map<String, Integer> n, boolean pooled) {
             out.add("the database needs up to " + serverConnectionsNeeded() + " connections but has " + serverSlots()
                     + " (max_connections " + get("maxConnections") + " - reserved)");
         }
-        if (pooled && podsAtOnce() * clientConnectionsPerPod() > get("poolerMaxClientConnections")) {
+        int clients = podsAtOnce() * clientConnectionsPerPod();
+        if (pooled && clients > get("poolerMaxClientConnections")) {
             out.add(podsAtOnce() + " pods x " + clientConnectionsPerPod() + " client connections exceed one pooler"
                     + " instance's max_client_conn " + get("poolerMaxClientConnections"));
+        }
+        if (pooled && clients > get("poolerDefaultPoolSize")) {
+            out.add(clients + " client connections exceed one pooler instance's server pool "
+                    + get("poolerDefaultPoolSize") + ": in session mode the rest would wait behind idle sessions");
         }
         if (get("operatorHeadroom") < 5) {
             out.add("operatorHeadroom " + get("operatorHeadroom") + " leaves people no room to connect in an incident");

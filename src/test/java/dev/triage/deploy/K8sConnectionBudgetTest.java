@@ -112,7 +112,7 @@ class K8sConnectionBudgetTest {
         n.put("hpaMaxReplicas", 10);
         assertFalse(new ConnectionBudget(n, false).violations().isEmpty());
         Map<String, Integer> pooled = new HashMap<>(budget("ha").n());
-        pooled.put("poolerMaxClientConnections", 50);
+        pooled.put("poolerDefaultPoolSize", 50);
         assertFalse(new ConnectionBudget(pooled, true).violations().isEmpty());
     }
 }
