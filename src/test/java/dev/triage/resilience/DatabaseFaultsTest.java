@@ -135,7 +135,7 @@ class DatabaseFaultsTest extends FaultSuite {
                 List.of(READ_UNKNOWN, READ_UNKNOWN, LIST, CREATE, PROMPT), Duration.ofSeconds(8),
                 () -> lock.set(lockIncidents()),
                 () -> {
-                    var ready = given().get("/q/health/ready");
+                    var ready = dev.triage.support.Api.management().get("/q/health/ready");
                     busiest[0] = Math.max(busiest[0], (int) ready.path("checks.find { it.name == 'triage' }.data.poolInUse"));
                     busiest[1] = Math.max(busiest[1], (int) ready.path("checks.find { it.name == 'triage' }.data.poolWaiting"));
                 },

@@ -142,7 +142,8 @@ abstract class FaultSuite {
         long removed;
         List<Load.Sample> samples;
         Map<String, String> acknowledged;
-        try (Load load = new Load(base().toString().replaceAll("/$", ""), knownIds, fault.clients(), fault.mix())) {
+        try (Load load = new Load(base().toString().replaceAll("/$", ""),
+                "http://" + base().getHost() + ":" + dev.triage.support.Api.managementPort(), knownIds, fault.clients(), fault.mix())) {
             Load.pause(1000);
             injected = System.nanoTime();
             fault.inject().run();
@@ -376,7 +377,7 @@ abstract class FaultSuite {
     // --- metrics ---------------------------------------------------------------------------------
 
     static String scrape() {
-        return given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
+        return dev.triage.support.Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     static double metric(String name, String labelFragment) {
