@@ -17,10 +17,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Health and metrics on the management interface (quarkus.management.enabled=true): set
-# MGMT_PORT=free and the script picks a free port and passes it as quarkus.management.port.
-# Empty: /q/* is on the HTTP port.
-export MGMT_PORT=${MGMT_PORT:-}
+# Health and metrics are on the management interface (quarkus.management.enabled=true): the
+# script picks a free port and passes it as quarkus.management.port. Empty: /q/* on the HTTP port.
+export MGMT_PORT=${MGMT_PORT:-free}
 # /api/v1 behind a bearer token: AUTH_HEADER='Authorization: Bearer <token>' is sent by every
 # request to /api (wrk scripts and the script's own requests); give the service its side of the
 # token with BENCH_SERVICE_OPTS (for example -Dtriage.api.token=<token>).

@@ -24,7 +24,8 @@ record ConnectionBudget(Map<String, Integer> n, boolean pooled) {
 
     /** Connections one pod may open to where DB_HOST points (the server, or the pooler). */
     int clientConnectionsPerPod() {
-        return get("requestPoolMaxSize") + get("probePoolSize") + get("diagnosticsConnections");
+        return get("requestPoolMaxSize") + get("probePoolSize") + get("diagnosticsConnections")
+                + get("replayConnections");
     }
 
     int serverSlots() {

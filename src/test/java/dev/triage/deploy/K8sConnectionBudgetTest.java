@@ -100,6 +100,9 @@ class K8sConnectionBudgetTest {
         String probe = Files.readString(Manifests.ROOT.resolve("src/main/java/dev/triage/database/DatabaseProbe.java"));
         assertTrue(probe.contains("sidePool(\"triage-probe\", " + budget.get("probePoolSize") + ")"),
                 "DatabaseProbe's pool size is not the budget's probePoolSize");
+        String guarded = Files.readString(Manifests.ROOT.resolve("src/main/java/dev/triage/database/GuardedPool.java"));
+        assertTrue(guarded.contains("FRESH_SESSIONS = " + budget.get("replayConnections") + ";"),
+                "GuardedPool's FRESH_SESSIONS is not the budget's replayConnections");
         String properties = Files.readString(Manifests.ROOT.resolve("src/main/resources/application.properties"));
         assertTrue(properties.contains("k8s/base/connection-budget.yaml"),
                 "application.properties must point at the connection budget where it sets pool sizes");
