@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.playbook.PlaybookCatalogue;
+import io.smallrye.common.annotation.NonBlocking;
 
 /** Renders a prompt without storing anything: works whatever state the database is in. */
 @Path("/api/v1/prompts")
@@ -43,6 +44,9 @@ public class PromptResource {
     @APIResponse(responseCode = "200", description = "The prompt", content = {
             @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptDocument.class)) })
+    // On the event loop: composing and rendering take ~0.1 ms of CPU and never block; a method
+    // returning a plain Response would otherwise be dispatched to a worker thread and back.
+    @NonBlocking
     public Response render(@Valid @NotNull IncidentContext context, @Context Request request) {
         return PromptFormat.negotiate(request).respond(document(context), renderer).build();
     }
