@@ -1,6 +1,5 @@
 package dev.triage.alert;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,7 +31,7 @@ class AlertmanagerReceiverTest {
         // Alertmanager repeats notifications: the same alert finds the same incident.
         post(firing).then().statusCode(200).body("alerts[0].action", equalTo("existing"))
                 .body("alerts[0].incidentId", equalTo(id));
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
                 .body("status", equalTo("open"))
                 .body("urgency", equalTo("critical"))
                 .body("environment", equalTo("staging"))
@@ -43,12 +42,12 @@ class AlertmanagerReceiverTest {
                 .body("labels.severity", equalTo("critical"));
         post(payload("resolved", fingerprint, "2026-11-26T10:05:00Z")).then().statusCode(200)
                 .body("alerts[0].action", equalTo("resolved")).body("alerts[0].incidentId", equalTo(id));
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
                 .body("status", equalTo("resolved"));
         // A repeated resolution changes nothing.
-        int version = given().get("/api/v1/incidents/" + id).then().extract().path("version");
+        int version = Api.reader().get("/api/v1/incidents/" + id).then().extract().path("version");
         post(payload("resolved", fingerprint, "2026-11-26T10:05:00Z")).then().statusCode(200);
-        assertEquals(version, (int) given().get("/api/v1/incidents/" + id).then().extract().path("version"));
+        assertEquals(version, (int) Api.reader().get("/api/v1/incidents/" + id).then().extract().path("version"));
     }
 
     @Test
@@ -60,15 +59,15 @@ class AlertmanagerReceiverTest {
 
     @Test
     void aMalformedNotificationIsA400() {
-        given().contentType(ContentType.JSON).body("{\"version\":\"4\",\"status\":\"firing\"}")
+        Api.alertSender().contentType(ContentType.JSON).body("{\"version\":\"4\",\"status\":\"firing\"}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(400)
                 .body("errors[0].field", equalTo("alerts"));
-        given().contentType(ContentType.JSON).body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\"}]}")
+        Api.alertSender().contentType(ContentType.JSON).body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\"}]}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(400);
     }
 
     private static io.restassured.response.Response post(String body) {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager");
+        return Api.alertSender().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager");
     }
 
     /** Every documented field of webhook version 4, plus fields of newer releases (ignored). */
