@@ -18,8 +18,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /**
  * The security features that the default test profile leaves at their defaults: JWTs verified
  * against an issuer's key set (a JWKS file made here at start, as an OIDC provider publishes it),
- * small per-caller rate limits, POST /api/v1/prompts opened by configuration, and a tokens file
- * that the tests rewrite.
+ * small per-caller rate limits, POST /api/v1/prompts opened by configuration, a tokens file
+ * that the tests rewrite, and the deprecated TRIAGE_ADMIN_TOKEN.
  */
 public class SecurityProfile implements QuarkusTestProfile {
 
@@ -29,6 +29,7 @@ public class SecurityProfile implements QuarkusTestProfile {
     static final Path PRIVATE_KEY = DIR.resolve("private.der");
     static final Path TOKENS_FILE = DIR.resolve("tokens");
     static final String FILE_TOKEN = "file-writer-token-0001";
+    static final String LEGACY_ADMIN_TOKEN = "legacy-admin-token-0001";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -60,7 +61,8 @@ public class SecurityProfile implements QuarkusTestProfile {
                     Map.entry("triage.rate-limit.alerts.burst", "2"),
                     Map.entry("triage.auth.prompts-require-token", "false"),
                     Map.entry("triage.auth.tokens-file", TOKENS_FILE.toAbsolutePath().toString()),
-                    Map.entry("triage.auth.tokens-file-check-interval", "PT1S"));
+                    Map.entry("triage.auth.tokens-file-check-interval", "PT1S"),
+                    Map.entry("triage.admin.token", LEGACY_ADMIN_TOKEN));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

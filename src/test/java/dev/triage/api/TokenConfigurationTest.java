@@ -14,10 +14,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
-/** triage.auth.prompts-require-token=false opens prompts; the tokens file is re-read when it changes. */
+/**
+ * Configuration paths of SecurityProfile: prompts opened by triage.auth.prompts-require-token=false,
+ * a tokens file re-read when it changes, and the deprecated TRIAGE_ADMIN_TOKEN.
+ */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
-class OpenPromptsAndTokensFileTest {
+class TokenConfigurationTest {
 
     @BeforeEach
     void migrated() {
@@ -29,6 +32,12 @@ class OpenPromptsAndTokensFileTest {
         given().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200);
         // only prompts: everything else still needs a token
         given().get("/api/v1/playbooks").then().statusCode(401);
+    }
+
+    @Test
+    void theDeprecatedAdminTokenIsAnAdmin() {
+        Api.as(SecurityProfile.LEGACY_ADMIN_TOKEN).get("/api/v1/admin/maintenance").then().statusCode(200);
+        Api.as(SecurityProfile.LEGACY_ADMIN_TOKEN).get("/api/v1/incidents?limit=1").then().statusCode(403);
     }
 
     @Test
