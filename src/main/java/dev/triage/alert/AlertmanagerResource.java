@@ -13,9 +13,13 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.CallerRateLimited;
+import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
 import dev.triage.api.Roles;
 import io.smallrye.mutiny.Uni;
@@ -43,6 +47,12 @@ public class AlertmanagerResource {
                     + " resolved alerts resolve it. 503 while the database is unavailable, so Alertmanager retries."
                     + " At most triage.alerts.max-per-notification alerts (default 100) per notification: set"
                     + " max_alerts in Alertmanager's webhook_configs.")
+    @APIResponse(responseCode = "200", description = "What became of each alert",
+            content = @Content(schema = @Schema(implementation = Received.class)))
+    @APIResponse(responseCode = "413", description = "More alerts than triage.alerts.max-per-notification",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "This sender's rate is exceeded; Retry-After says when to try again",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Received> receive(@Valid @NotNull AlertmanagerPayload payload) {
         if (payload.alerts().size() > maxAlerts) {
             throw new ProblemException(413, "too-many-alerts", "Too many alerts",

@@ -43,7 +43,8 @@ public class PromptResource {
     @PermitAll
     @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
     @Operation(summary = "Render a debugging prompt: markdown by default, structured sections with Accept: application/json",
-            description = "Uses the in-memory playbook catalogue, so it answers with the database down.")
+            description = "Uses the in-memory playbook catalogue, so it answers with the database down. Needs a reader,"
+                    + " writer or admin token unless triage.auth.prompts-require-token=false.")
     @APIResponse(responseCode = "200", description = "The prompt", content = {
             @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptDocument.class)) })
