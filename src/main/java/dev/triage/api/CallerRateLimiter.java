@@ -19,8 +19,10 @@ import io.quarkus.security.identity.SecurityIdentity;
  * Per-caller token buckets (Bucket4j) for the methods marked {@link CallerRateLimited}.
  * SmallRye Fault Tolerance's {@code @RateLimit} counts all callers together, so one noisy
  * client would lock every other out; here each caller (static token name or JWT subject) has
- * its own bucket per limit. The buckets live in a bounded Caffeine map (least recently used
- * callers first out, idle ones expire), so memory stays bounded whatever the callers do.
+ * its own bucket per limit. The buckets live in a size-bounded Caffeine map (rarely used callers
+ * go first), so memory stays bounded whatever the callers do; a caller whose bucket was evicted
+ * starts again with a full one. (Size bound only: that Caffeine class is the one registered for
+ * native images by quarkus-caffeine; size plus access expiry is not.)
  *
  * <p>Runs after the role check (Quarkus REST checks roles before the method is invoked) and
  * before bean validation (a library-priority interceptor runs before Hibernate Validator's), so
@@ -43,7 +45,6 @@ public class CallerRateLimiter {
         this.config = config;
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(config.maxCallers())
-                .expireAfterAccess(Duration.ofMinutes(10))
                 // maintenance on the calling thread: no task per eviction on the common pool (2-CPU pods)
                 .executor(Runnable::run)
                 .build();

@@ -13,7 +13,7 @@ public interface RateLimitConfig {
     /** Alertmanager notifications, per sending token. */
     Limit alerts();
 
-    /** Callers whose buckets are kept (least recently used first out): bounds the memory. */
+    /** Callers whose buckets are kept (Caffeine's size eviction beyond): bounds the memory. */
     @WithDefault("10000")
     int maxCallers();
 

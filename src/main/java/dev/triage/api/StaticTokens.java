@@ -74,7 +74,8 @@ public class StaticTokens {
             if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
                 tokens.add(token("dev", Roles.ALL, config.devToken().get(), "triage.auth.dev-token"));
                 Log.infof("Dev mode: call the API with the development token, which has every role (%s):"
-                        + " -H 'Authorization: Bearer %s'", String.join(", ", Roles.ALL), config.devToken().get());
+                        + " -H 'Authorization: Bearer %s'", String.join(", ", new java.util.TreeSet<>(Roles.ALL)),
+                        config.devToken().get());
             } else {
                 Log.warn("triage.auth.dev-token is ignored outside dev mode");
             }

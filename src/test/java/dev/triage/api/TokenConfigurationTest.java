@@ -37,7 +37,8 @@ class TokenConfigurationTest {
     @Test
     void theDeprecatedAdminTokenIsAnAdmin() {
         Api.as(SecurityProfile.LEGACY_ADMIN_TOKEN).get("/api/v1/admin/maintenance").then().statusCode(200);
-        Api.as(SecurityProfile.LEGACY_ADMIN_TOKEN).get("/api/v1/incidents?limit=1").then().statusCode(403);
+        Api.as(SecurityProfile.LEGACY_ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"version\":\"4\",\"alerts\":[]}")
+                .post("/api/v1/alerts/alertmanager").then().statusCode(403);
     }
 
     @Test
