@@ -161,13 +161,13 @@ class RolesTest {
 
     @Test
     void healthMetricsAndOpenApiNeedNoToken() {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200);
+        Api.management().get("/q/health/live").then().statusCode(200);
+        Api.management().get("/q/health/ready").then().statusCode(200);
+        Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200);
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("components.securitySchemes", notNullValue());
         // A stray or wrong token on a probe does not fail it (authentication is not proactive).
-        Api.as("not-a-known-token-at-all").get("/q/health/live").then().statusCode(200);
+        Api.management().auth().oauth2("not-a-known-token-at-all").get("/q/health/live").then().statusCode(200);
     }
 
     private static Map<String, Object> playbook() {

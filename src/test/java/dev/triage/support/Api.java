@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -41,6 +43,24 @@ public final class Api {
 
     public static RequestSpecification alertSender() {
         return as(ALERT_TOKEN);
+    }
+
+    /**
+     * A request to the management interface (health, metrics), which listens on its own port:
+     * in tests a free one chosen at start (quarkus.management.test-port=0), read back here.
+     */
+    public static RequestSpecification management() {
+        return given().port(managementPort());
+    }
+
+    /** The port the management interface of the running test instance listens on. */
+    public static int managementPort() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        if (port <= 0) {
+            throw new IllegalStateException("the management interface has no bound port (quarkus.management.test-port="
+                    + port + ")");
+        }
+        return port;
     }
 
     /** A JSON request as a writer (incident writes). */
