@@ -41,22 +41,24 @@ INI
 echo '"triage" "pw"' > "$WORK/run/userlist.txt"; chown nobody "$WORK/run/"*
 runuser -u nobody -- pgbouncer "$WORK/run/pgbouncer.ini" >/dev/null 2>&1 &
 PIDS+=($!); sleep 1
-DB_HOST=127.0.0.1 DB_PORT=$PGB DB_PASSWORD=pw QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG/triage \
+TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n'); AUTH="Authorization: Bearer $TOKEN"   # README: Authentication
+TRIAGE_AUTH_TOKENS="pgb:reader,writer,admin:$TOKEN" \
+ DB_HOST=127.0.0.1 DB_PORT=$PGB DB_PASSWORD=pw QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG/triage \
  QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=${LAYER7:-true} \
- java ${EXTRA:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$HTTP -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=$MGMT \
+ java ${EXTRA:-} -Dtriage.rate-limit.writes.per-minute=1000000000 -Dtriage.rate-limit.writes.burst=1000000 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$HTTP -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=$MGMT \
  -Dquarkus.log.console.json.enabled=false -jar "$APP/quarkus-run.jar" > "$WORK/triage.log" 2>&1 &
 PIDS+=($!)
 API=http://127.0.0.1:$HTTP
-for i in $(seq 1 120); do [ "$(curl -s -o /dev/null -w '%{http_code}' $API/api/v1/incidents?limit=1)" = 200 ] && break; sleep 0.5; done
-echo "list: $(curl -s -o /dev/null -w '%{http_code}' $API/api/v1/incidents?limit=1)"
+for i in $(seq 1 120); do [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" $API/api/v1/incidents?limit=1)" = 200 ] && break; sleep 0.5; done
+echo "list: $(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" $API/api/v1/incidents?limit=1)"
 ok=0; fail=0
 for i in $(seq 1 200); do
-  c=$(curl -s -o /dev/null -w '%{http_code}' $API/api/v1/incidents -H 'Content-Type: application/json' -d "{\"issueDescription\":\"pgb $i\"}")
+  c=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" $API/api/v1/incidents -H 'Content-Type: application/json' -d "{\"issueDescription\":\"pgb $i\"}")
   [ "$c" = 201 ] && ok=$((ok+1)) || fail=$((fail+1))
 done
 echo "200 sequential writes through PgBouncer: $ok x 201, $fail other"
-hey -n 2000 -c 20 "$API/api/v1/incidents?limit=20" | grep -E "Requests/sec|\[[0-9]+\]"
-curl -s "$API/api/v1/diagnostics" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([ (s["name"],s["outcome"]) for s in d["steps"]])'
+hey -n 2000 -c 20 -H "$AUTH" "$API/api/v1/incidents?limit=20" | grep -E "Requests/sec|\[[0-9]+\]"
+curl -s -H "$AUTH" "$API/api/v1/diagnostics" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([ (s["name"],s["outcome"]) for s in d["steps"]])'
 curl -s http://127.0.0.1:$MGMT/q/health/ready | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], [c["data"].get("database") for c in d["checks"] if c["name"]=="triage"])'
 # the role's statement_timeout applies through the pooler:
 grep -o "SQLSTATE [0-9A-Z]*" "$WORK/triage.log" | sort | uniq -c

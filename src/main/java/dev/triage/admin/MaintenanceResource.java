@@ -1,5 +1,6 @@
 package dev.triage.admin;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -7,23 +8,21 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.triage.api.AdminGuard;
 import dev.triage.api.ProblemException;
+import dev.triage.api.Roles;
 import dev.triage.database.MaintenanceMode;
 
 @Path("/api/v1/admin/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Admin", description = "Operator controls (admin token)")
+@Tag(name = "Admin", description = "Operator controls (admin role)")
 public class MaintenanceResource {
 
     /** The requested setting; a reason is required to switch it on; retryAfterSeconds defaults to 60. */
@@ -32,28 +31,25 @@ public class MaintenanceResource {
     }
 
     private final MaintenanceMode maintenance;
-    private final AdminGuard admin;
 
-    public MaintenanceResource(MaintenanceMode maintenance, AdminGuard admin) {
+    public MaintenanceResource(MaintenanceMode maintenance) {
         this.maintenance = maintenance;
-        this.admin = admin;
     }
 
     @GET
-    @Operation(summary = "Whether writes are paused, why, and since when (admin token)")
-    public MaintenanceMode.State get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        admin.require(authorization);
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Whether writes are paused, why, and since when (admin role)")
+    public MaintenanceMode.State get() {
         return maintenance.state();
     }
 
     @PUT
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Switch maintenance mode (admin token)",
+    @Operation(summary = "Switch maintenance mode (admin role)",
             description = "While on, writes answer 503 (type maintenance) with the reason and Retry-After; reads and"
                     + " prompts keep working. Applies to the replica that receives it.")
-    public MaintenanceMode.State put(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Valid @NotNull Setting setting) {
-        admin.require(authorization);
+    public MaintenanceMode.State put(@Valid @NotNull Setting setting) {
         if (setting.enabled() && (setting.reason() == null || setting.reason().isBlank())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");
         }

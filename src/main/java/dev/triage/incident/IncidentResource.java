@@ -3,6 +3,7 @@ package dev.triage.incident;
 import java.net.URI;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -32,8 +33,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.triage.api.CallerRateLimited;
+import dev.triage.api.Callers;
 import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
+import dev.triage.api.Roles;
 import dev.triage.api.Sourced;
 import dev.triage.playbook.PlaybookCatalogue;
 import dev.triage.prompt.IncidentContext;
@@ -41,6 +45,7 @@ import dev.triage.prompt.PromptComposer;
 import dev.triage.prompt.PromptDocument;
 import dev.triage.prompt.PromptRenderer;
 import dev.triage.prompt.PromptFormat;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/incidents")
@@ -55,20 +60,24 @@ public class IncidentResource {
     private final PromptComposer composer;
     private final PromptRenderer renderer;
     private final PlaybookCatalogue catalogue;
+    private final SecurityIdentity caller;
 
     public IncidentResource(IncidentService incidents, PromptComposer composer, PromptRenderer renderer,
-            PlaybookCatalogue catalogue) {
+            PlaybookCatalogue catalogue, SecurityIdentity caller) {
         this.incidents = incidents;
         this.composer = composer;
         this.renderer = renderer;
         this.catalogue = catalogue;
+        this.caller = caller;
     }
 
     @POST
+    @RolesAllowed({ Roles.WRITER, Roles.ADMIN })
+    @CallerRateLimited(CallerRateLimited.Bucket.WRITES)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Store an incident context",
             description = "With Idempotency-Key: the same key and body return the first incident (200); the same key"
-                    + " with another body is a 422.")
+                    + " with another body is a 422. Keys belong to the caller: another caller's key never matches.")
     @APIResponse(responseCode = "201", description = "Created", headers = {
             @Header(name = "Location", description = "The new incident"),
             @Header(name = "ETag", description = "Its version, for If-Match") },
@@ -76,11 +85,12 @@ public class IncidentResource {
     @APIResponse(responseCode = "200", description = "Idempotent replay: the incident this key created",
             content = @Content(schema = @Schema(implementation = Incident.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(
             @Parameter(description = "Makes retries safe; up to 200 printable characters")
             @HeaderParam(IDEMPOTENCY_KEY) @Pattern(regexp = "[\\x21-\\x7E]{1,200}", message = "must be 1 to 200 printable ASCII characters") String idempotencyKey,
             @Valid @NotNull IncidentContext context, @Context UriInfo uri) {
-        return incidents.create(context, idempotencyKey).map(creation -> {
+        return incidents.create(context, Callers.id(caller), idempotencyKey).map(creation -> {
             Incident incident = creation.incident();
             URI location = uri.getBaseUriBuilder().path("api/v1/incidents").path(incident.id().toString()).build();
             Response.ResponseBuilder response = creation.created()
@@ -92,6 +102,7 @@ public class IncidentResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Operation(summary = "One incident, with its ETag",
             description = "While the database is unavailable, a recently seen incident is served from memory with"
                     + " Triage-Data-Source: cache.")
@@ -102,6 +113,7 @@ public class IncidentResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Operation(summary = "Incidents, newest first, a page at a time",
             description = "Follow nextCursor (also in the Link header) for the next page.")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(schema = @Schema(implementation = IncidentPage.class)))
@@ -126,6 +138,8 @@ public class IncidentResource {
 
     @PATCH
     @Path("/{id}")
+    @RolesAllowed({ Roles.WRITER, Roles.ADMIN })
+    @CallerRateLimited(CallerRateLimited.Bucket.WRITES)
     @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
     @Operation(summary = "Change status (open -> acknowledged -> resolved) or notes",
             description = "If-Match with the incident's ETag is required.")
@@ -134,6 +148,7 @@ public class IncidentResource {
     @APIResponse(responseCode = "409", description = "The status cannot go backwards", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match does not name the current version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "If-Match is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> patch(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull IncidentPatch patch) {
         UUID incidentId = parseId(id);
@@ -147,6 +162,7 @@ public class IncidentResource {
 
     @GET
     @Path("/{id}/prompt")
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
     @Operation(summary = "The debugging prompt for a stored incident: markdown by default, structured sections with"
             + " Accept: application/json")

@@ -27,7 +27,7 @@ class PlaybookApiTest {
 
     @Test
     void theSeededCatalogueHasEveryRootCause() {
-        given().accept(ContentType.JSON).get("/api/v1/playbooks").then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/playbooks").then().statusCode(200)
                 .body("size()", greaterThanOrEqualTo(17))
                 .body("id", hasItems("service-down", "pool-exhausted", "network", "authentication",
                         "resource-exhaustion", "read-only", "dns", "tls", "schema-mismatch", "slow-query",
@@ -44,9 +44,12 @@ class PlaybookApiTest {
     }
 
     @Test
-    void writesNeedTheAdminToken() {
+    void writesNeedTheAdminRole() {
         given().contentType(ContentType.JSON).body(playbook("x")).put("/api/v1/playbooks/no-token").then()
                 .statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", containsString("Bearer"));
+        Api.writer().contentType(ContentType.JSON).body(playbook("x")).put("/api/v1/playbooks/no-token").then()
+                .statusCode(403).contentType("application/problem+json");
+        Api.reader().delete("/api/v1/playbooks/service-down").then().statusCode(403);
         given().contentType(ContentType.JSON).auth().oauth2("wrong").body(playbook("x")).put("/api/v1/playbooks/no-token")
                 .then().statusCode(401);
         given().auth().oauth2("wrong").delete("/api/v1/playbooks/service-down").then().statusCode(401);
@@ -64,12 +67,12 @@ class PlaybookApiTest {
 
         Map<String, Object> context = new HashMap<>(Api.seedContext());
         context.put("errorMessage", "the flux capacitor overheated again");
-        given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
+        Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
                 .statusCode(200).body(containsString("#### A. Flux Capacitor Failure"));
 
-        given().auth().oauth2(Api.ADMIN_TOKEN).delete(path).then().statusCode(204);
-        given().auth().oauth2(Api.ADMIN_TOKEN).delete(path).then().statusCode(404).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
+        Api.admin().delete(path).then().statusCode(204);
+        Api.admin().delete(path).then().statusCode(404).contentType("application/problem+json");
+        Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
                 .statusCode(200).body(org.hamcrest.Matchers.not(containsString("Flux Capacitor")));
     }
 
@@ -90,7 +93,7 @@ class PlaybookApiTest {
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).auth().oauth2(Api.ADMIN_TOKEN);
+        return Api.admin().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     private static Map<String, Object> playbook(String keyword) {

@@ -1,6 +1,5 @@
 package dev.triage.prompt;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -250,7 +249,7 @@ class PromptApiTest {
     void jsonCarriesTheSameSectionsAsTheMarkdown() {
         Map<String, Object> context = Api.seedContext();
         String md = markdown(context);
-        JsonPath json = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(context)
+        JsonPath json = Api.reader().contentType(ContentType.JSON).accept(ContentType.JSON).body(context)
                 .post("/api/v1/prompts").then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
         List<String> fromJson = new ArrayList<>();
         List<Map<String, Object>> sections = json.getList("sections");
@@ -270,9 +269,9 @@ class PromptApiTest {
 
     @Test
     void markdownIsTheDefaultAndOtherFormatsAre406() {
-        given().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200)
+        Api.reader().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200)
                 .contentType(startsWith("text/markdown"));
-        given().contentType(ContentType.JSON).accept("text/html").body(Api.seedContext()).post("/api/v1/prompts")
+        Api.reader().contentType(ContentType.JSON).accept("text/html").body(Api.seedContext()).post("/api/v1/prompts")
                 .then().statusCode(406).contentType("application/problem+json");
     }
 
@@ -290,7 +289,7 @@ class PromptApiTest {
 
     @Test
     void anInvalidContextIsA400NamingTheField() {
-        given().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
+        Api.reader().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("issueDescription"));
     }
@@ -301,7 +300,7 @@ class PromptApiTest {
     }
 
     static String markdown(Map<String, Object> context) {
-        return given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts")
+        return Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts")
                 .then().statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
     }
 
