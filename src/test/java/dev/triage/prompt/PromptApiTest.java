@@ -277,10 +277,10 @@ class PromptApiTest {
 
     @Test
     void theAcceptedDatabasesAndLanguagesComeFromTheDataAndTheOpenApiDocumentListsThem() {
-        given().contentType(ContentType.JSON).body(with("database", "cassandra")).post("/api/v1/prompts").then()
+        Api.reader().contentType(ContentType.JSON).body(with("database", "cassandra")).post("/api/v1/prompts").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body(org.hamcrest.Matchers.containsString("postgresql, mysql, mongodb, redis, other"));
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        io.restassured.RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("components.schemas.DatabaseKind.enum", org.hamcrest.Matchers.equalTo(
                         List.of("postgresql", "mysql", "mongodb", "redis", "other")))
                 .body("components.schemas.Language.enum", org.hamcrest.Matchers.hasItems("python", "csharp", "other"))
@@ -295,7 +295,7 @@ class PromptApiTest {
     }
 
     static JsonPath json(Map<String, Object> context) {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(context).post("/api/v1/prompts")
+        return Api.reader().contentType(ContentType.JSON).accept(ContentType.JSON).body(context).post("/api/v1/prompts")
                 .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
     }
 
