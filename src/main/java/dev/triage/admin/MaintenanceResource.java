@@ -4,7 +4,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -19,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.AdminGuard;
 import dev.triage.api.ProblemException;
+import dev.triage.api.Text;
 import dev.triage.database.MaintenanceMode;
 
 @Path("/api/v1/admin/maintenance")
@@ -27,7 +27,7 @@ import dev.triage.database.MaintenanceMode;
 public class MaintenanceResource {
 
     /** The requested setting; a reason is required to switch it on; retryAfterSeconds defaults to 60. */
-    public record Setting(@NotNull Boolean enabled, @Size(max = 500) String reason,
+    public record Setting(@NotNull Boolean enabled, @Text(max = 500) String reason,
             @Min(1) @Max(86400) Integer retryAfterSeconds) {
     }
 

@@ -20,9 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.triage.database.DatabaseQueryException;
 import dev.triage.database.DatabaseUnavailableException;
@@ -136,13 +134,35 @@ public class ProblemMappers {
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Request failed" : known.getReasonPhrase();
-        String slug = title.toLowerCase().replace(' ', '-');
+        String slug = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
         Map<String, String> headers = new java.util.HashMap<>();
-        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
-        if (allow != null) {
-            headers.put(HttpHeaders.ALLOW, allow);
-        }
-        return respond(status, slug, title, e.getMessage(), null, null, headers);
+        String detail = switch (status) {
+            case 404 -> "There is no resource at this path.";
+            case 405 -> {
+                RoutingContext rc = currentRequest.getCurrent();
+                String allow = AllowedMethods.of(rc == null ? null : rc.normalizedPath());
+                if (!allow.isEmpty()) {
+                    headers.put(HttpHeaders.ALLOW, allow);
+                }
+                String method = rc == null ? "this method" : rc.request().method().name();
+                yield "This resource does not support " + method + (allow.isEmpty() ? "." : "; it supports " + allow + ".");
+            }
+            case 406 -> "This resource cannot produce any media type the Accept header asks for.";
+            case 415 -> "This resource does not accept this Content-Type; send application/json.";
+            default -> title + ".";
+        };
+        return respond(status, slug, title, detail, null, null, headers);
+    }
+
+    /**
+     * Reading the request failed because the client went away or sent a broken stream (a bad
+     * chunk, say): there is usually nobody left to answer, and it is not Triage's failure.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(java.io.IOException e) {
+        Log.debugf("Reading the request failed: %s", e.toString());
+        return respond(400, "bad-request", "Bad request", "The request body could not be read.", null, null,
+                Map.of("Connection", "close"));
     }
 
     @ServerExceptionMapper
@@ -151,26 +171,9 @@ public class ProblemMappers {
     }
 
     private Response badJson(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m ? pathOf(m) : null;
-        String message;
-        if (e instanceof UnrecognizedPropertyException u) {
-            field = u.getPropertyName();
-            message = "is not a known field";
-        } else if (e instanceof InvalidFormatException f) {
-            message = "has an invalid value" + (f.getValue() == null ? "" : " '" + f.getValue() + "'");
-        } else if (e instanceof MismatchedInputException) {
-            message = "has the wrong type";
-        } else if (e instanceof JsonMappingException && e.getCause() != null && e.getCause().getMessage() != null) {
-            message = e.getCause().getMessage();
-        } else {
-            message = "is not valid JSON";
-            field = field == null || field.isEmpty() ? "body" : field;
-        }
-        if (field == null || field.isEmpty()) {
-            field = "body";
-        }
-        return respond(400, "validation", "Invalid request", field + ": " + message, null,
-                List.of(new Problem.FieldError(field, message)), Map.of());
+        Problem.FieldError error = JsonProblems.describe(e);
+        return respond(400, "validation", "Invalid request", error.field() + ": " + error.message(), null,
+                List.of(error), Map.of());
     }
 
     private Response unavailable(FailureCategory category, String detail, int retryAfterSeconds) {
@@ -189,7 +192,7 @@ public class ProblemMappers {
     private Response respond(int status, String slug, String title, String detail, String category,
             List<Problem.FieldError> errors, Map<String, String> headers) {
         RoutingContext rc = currentRequest.getCurrent();
-        String instance = rc == null ? null : rc.request().path();
+        String instance = HttpProblems.instance(rc);
         Problem body = new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, instance, requestId(),
                 category, errors);
         Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
@@ -232,20 +235,5 @@ public class ProblemMappers {
             name.append(node.getName());
         }
         return name.length() == 0 ? "body" : name.toString();
-    }
-
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder name = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (name.length() > 0) {
-                    name.append('.');
-                }
-                name.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                name.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return name.toString();
     }
 }

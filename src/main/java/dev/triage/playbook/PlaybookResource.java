@@ -1,7 +1,5 @@
 package dev.triage.playbook;
 
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -26,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.AdminGuard;
 import dev.triage.api.Problem;
+import dev.triage.api.PublicUrls;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/playbooks")
@@ -37,8 +36,10 @@ public class PlaybookResource {
 
     private final PlaybookCatalogue catalogue;
     private final AdminGuard admin;
+    private final PublicUrls urls;
 
-    public PlaybookResource(PlaybookCatalogue catalogue, AdminGuard admin) {
+    public PlaybookResource(PlaybookCatalogue catalogue, AdminGuard admin, PublicUrls urls) {
+        this.urls = urls;
         this.catalogue = catalogue;
         this.admin = admin;
     }
@@ -64,7 +65,8 @@ public class PlaybookResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Valid @NotNull Playbook playbook) {
         admin.require(authorization);
         return catalogue.save(id, playbook).map(saved -> saved.created()
-                ? Response.created(URI.create("/api/v1/playbooks/" + id)).entity(saved.playbook()).build()
+                ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, urls.link("/api/v1/playbooks/" + id))
+                        .entity(saved.playbook()).build()
                 : Response.ok(saved.playbook()).build());
     }
 
