@@ -47,6 +47,8 @@ final class JsonProblems {
             message = "is a number out of range";
         } else if (e instanceof JsonEOFException || original.startsWith("Unexpected end-of-input")) {
             message = "ends before the JSON value is complete";
+        } else if (afterTheValue(e.getProcessor(), original)) {
+            return new Problem.FieldError("body", "has content after the JSON value", "");
         } else if (original.startsWith("Duplicate field '")) {
             String name = original.substring("Duplicate field '".length(), original.length() - 1);
             pointer = pointer.isEmpty() || pointer.endsWith("/" + escape(name)) ? pointer : pointer + "/" + escape(name);
@@ -143,6 +145,20 @@ final class JsonProblems {
             }
         }
         return pointer.toString();
+    }
+
+    /**
+     * Whether the parser had read a whole value already and failed on what followed it: at the
+     * root, the parser counts a value when it starts one, so a second one has begun, or a close
+     * marker came after the first.
+     */
+    private static boolean afterTheValue(Object processor, String message) {
+        if (!(processor instanceof JsonParser parser) || parser.getParsingContext() == null
+                || !parser.getParsingContext().inRoot()) {
+            return false;
+        }
+        int values = parser.getParsingContext().getEntryCount();
+        return values >= 2 || (values == 1 && message.startsWith("Unexpected close marker"));
     }
 
     /** JSON pointer of where a parser stood when it failed. */

@@ -99,7 +99,7 @@ public class ProblemMappers {
     public Response validation(ConstraintViolationException e) {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+            errors.add(fieldError(v));
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message));
         String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
@@ -218,22 +218,50 @@ public class ProblemMappers {
         };
     }
 
-    /** The field a violation is about, without the method and parameter names. */
-    static String fieldName(Path path) {
+    /**
+     * The field a violation is about, as a dotted name ({@code labels.team}, {@code solutions[2]})
+     * and a JSON pointer ({@code /labels/team}): the method and body parameter names are left out;
+     * a violation on a parameter itself (a header, a path segment) is named after the parameter.
+     */
+    static Problem.FieldError fieldError(ConstraintViolation<?> violation) {
         StringBuilder name = new StringBuilder();
-        for (Path.Node node : path) {
-            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
-                    || node.getKind() == ElementKind.CROSS_PARAMETER || node.getKind() == ElementKind.RETURN_VALUE) {
+        StringBuilder pointer = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            ElementKind kind = node.getKind();
+            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR || kind == ElementKind.CROSS_PARAMETER
+                    || kind == ElementKind.RETURN_VALUE) {
                 continue;
             }
-            if (node.getName() == null) {
+            if (kind == ElementKind.PARAMETER) {
+                parameter = node.getName();
                 continue;
             }
-            if (name.length() > 0) {
-                name.append('.');
+            if (node.isInIterable()) {
+                if (node.getIndex() != null) {
+                    name.append('[').append(node.getIndex()).append(']');
+                    pointer.append('/').append(node.getIndex());
+                } else if (node.getKey() != null && !"<map key>".equals(node.getName())) {
+                    name.append('.').append(node.getKey());
+                    pointer.append('/').append(escape(String.valueOf(node.getKey())));
+                }
             }
-            name.append(node.getName());
+            if (kind == ElementKind.CONTAINER_ELEMENT || node.getName() == null) {
+                continue;
+            }
+            name.append(name.length() > 0 ? "." : "").append(node.getName());
+            pointer.append('/').append(escape(node.getName()));
         }
-        return name.length() == 0 ? "body" : name.toString();
+        if (name.length() > 0) {
+            return new Problem.FieldError(name.toString(), violation.getMessage(), pointer.toString());
+        }
+        // On the parameter itself: a missing body, or a header or path parameter (no JSON pointer).
+        return parameter == null || violation.getInvalidValue() == null
+                ? new Problem.FieldError("body", violation.getMessage(), "")
+                : new Problem.FieldError(parameter, violation.getMessage());
+    }
+
+    private static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -34,11 +34,8 @@ public class StrictUtf8 implements ReaderInterceptor {
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         MediaType type = context.getMediaType();
         if (type != null && isJson(type)) {
-            String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
-            if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                throw new ProblemException(415, "unsupported-media-type", "Unsupported Media Type",
-                        "JSON bodies must be UTF-8; Content-Type names charset " + printable(charset) + ".");
-            }
+            // A charset parameter is ignored: application/json defines none, and JSON between systems is
+            // UTF-8 (RFC 8259 section 8.1); a body in another encoding fails the check below.
             byte[] body = context.getInputStream().readAllBytes();
             String problem = problem(body);
             if (problem != null) {
@@ -72,11 +69,6 @@ public class StrictUtf8 implements ReaderInterceptor {
     private static boolean isJson(MediaType type) {
         return "application".equalsIgnoreCase(type.getType())
                 && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase().endsWith("+json"));
-    }
-
-    private static String printable(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        return "'" + shown.replaceAll("[^\\x20-\\x7E]", "?") + "'";
     }
 
     /**

@@ -613,7 +613,7 @@ class HostileInputFuzzTest {
         List<String> stackTraces = log.stackTraces();
         long secretLines = log.lines().stream().filter(line -> secrets.stream().anyMatch(line::contains)).count();
 
-        System.out.printf("%n[fuzz] %d hostile requests in %.1f s; answers by status: %s%n", cases.size(), seconds,
+        System.out.printf("%n[fuzz] %d hostile requests in %.1f s (secrets watched for: %d); answers by status: %s%n", cases.size(), seconds, secrets.size(),
                 statuses);
         System.out.printf("[fuzz] 5xx: %d, non-problem 4xx: %d, refused by the HTTP decoder (bare, expected): %d,"
                 + " closed without an answer (broken body): %d%n", fiveXx, nonProblem4xx, decoderRefusals,
