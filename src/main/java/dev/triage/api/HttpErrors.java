@@ -22,10 +22,16 @@ import io.vertx.ext.web.handler.HttpException;
  * <li>a body over the limit while it is read (HttpLimits) fails with 413.</li>
  * </ul>
  * Failures this class does not own (authentication, a bug in a route) go on to the next failure
- * handler.
+ * handler. Each refusal is counted by {@link Rejections}: DEBUG per request, one INFO line a minute.
  */
 @ApplicationScoped
 public class HttpErrors {
+
+    /**
+     * The statuses the HTTP layer fails requests with (Vert.x Web, the body handler). Others, such
+     * as a 401 or 403 from Quarkus Security, belong to their own failure handlers.
+     */
+    private static final java.util.Set<Integer> OWNED = java.util.Set.of(400, 405, 413, 414, 417, 431);
 
     private final long maxBodyBytes;
 
@@ -51,7 +57,7 @@ public class HttpErrors {
             Rejections.record(status, "connection closed: " + describe(failure));
             return;
         }
-        if (status >= 400 && status < 500) {
+        if (OWNED.contains(status)) {
             refused(rc, status);
         } else if (failure instanceof HttpClosedException || failure instanceof DecoderException
                 || failure instanceof NumberFormatException || (status == 200 && failure != null)) {
