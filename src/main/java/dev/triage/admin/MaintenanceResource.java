@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.triage.api.AdminGuard;
 import dev.triage.api.ProblemException;
 import dev.triage.api.Text;
+import dev.triage.api.TextValidator;
 import dev.triage.database.MaintenanceMode;
 
 @Path("/api/v1/admin/maintenance")
@@ -54,7 +55,7 @@ public class MaintenanceResource {
     public MaintenanceMode.State put(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Valid @NotNull Setting setting) {
         admin.require(authorization);
-        if (setting.enabled() && (setting.reason() == null || setting.reason().isBlank())) {
+        if (setting.enabled() && TextValidator.isBlank(setting.reason())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");
         }
         int retryAfter = setting.retryAfterSeconds() == null ? 60 : setting.retryAfterSeconds();

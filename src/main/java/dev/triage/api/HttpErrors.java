@@ -16,8 +16,8 @@ import io.vertx.ext.web.handler.HttpException;
  * Client errors found by the HTTP layer itself, before a resource runs, answered as problem+json
  * without a stack trace and without an ERROR line (each is counted by {@link Rejections}):
  * <ul>
- * <li>a path or query that cannot be decoded (bad percent-encoding, a {@code {}) fails while the
- * router matches routes: Vert.x Web hands it to the router's error handler for 400;</li>
+ * <li>a path that cannot be decoded fails while the router matches routes: Vert.x Web hands it to
+ * the router's error handler for 400 (HttpLimits refuses a target that is not a valid URI first);</li>
  * <li>an HTTP/1.1 request without {@code Host} is failed with 400 by Vert.x Web before any route;</li>
  * <li>a body over the limit while it is read (HttpLimits) fails with 413.</li>
  * </ul>
@@ -41,9 +41,10 @@ public class HttpErrors {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
-        for (int status : new int[] { 400, 405, 413, 414, 431 }) {
-            router.errorHandler(status, rc -> refused(rc, status));
-        }
+        // A path Vert.x Web cannot decode while it matches routes (HttpLimits refuses a target that is
+        // not a valid URI before, so this is a safety net).
+        router.errorHandler(400, rc -> refused(rc, 400));
+        // No 405 handler: Quarkus REST serves every path, so a wrong method is its 405 (ProblemMappers, with Allow).
     }
 
     private void failed(RoutingContext rc) {
@@ -54,7 +55,7 @@ public class HttpErrors {
         }
         if (rc.response().ended() || rc.response().closed()) {
             // The connection is gone (a broken chunked body, a client that hung up): nobody to answer.
-            Rejections.record(status, "connection closed: " + describe(failure));
+            Rejections.record(400, "connection closed: " + describe(failure));
             return;
         }
         if (OWNED.contains(status)) {
@@ -80,8 +81,6 @@ public class HttpErrors {
                                         + " percent-encoding, or a character that must be percent-encoded).";
                 HttpLimits.refuse(rc, 400, "bad-request", "Bad request", detail);
             }
-            case 405 -> HttpLimits.refuse(rc, 405, "method-not-allowed", "Method not allowed",
-                    "This resource does not support " + rc.request().method().name() + ".");
             case 413 -> HttpLimits.refuse(rc, 413, "payload-too-large", "Payload too large",
                     "The request body is larger than " + maxBodyBytes + " bytes.");
             case 414 -> HttpLimits.refuse(rc, 414, "uri-too-long", "URI too long", "The request target is too long.");

@@ -97,9 +97,14 @@ public class HttpLimits {
     }
 
     static void refuse(RoutingContext rc, int status, String slug, String title, String detail) {
+        refuse(rc, status, slug, title, detail, Map.of());
+    }
+
+    static void refuse(RoutingContext rc, int status, String slug, String title, String detail,
+            Map<String, String> headers) {
         Rejections.record(status, title);
         MetricTags.unmatched(rc);
-        HttpProblems.send(rc, status, slug, title, detail, true, Map.of());
+        HttpProblems.send(rc, status, slug, title, detail, true, headers);
     }
 
     static boolean isValidUri(String uri) {

@@ -29,6 +29,11 @@ public class TextValidator implements ConstraintValidator<Text, CharSequence> {
         return false;
     }
 
+    /** Whether the text has nothing visible (null, empty, whitespace of any kind, invisible characters). */
+    public static boolean isBlank(CharSequence value) {
+        return value == null || value.codePoints().allMatch(TextValidator::invisible);
+    }
+
     /** What is wrong with the value, or null when it is fine. */
     static String problem(CharSequence value, int max, boolean required, boolean multiline) {
         if (value == null) {

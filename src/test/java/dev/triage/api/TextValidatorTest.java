@@ -39,6 +39,8 @@ class TextValidatorTest {
             assertEquals("must not be blank (it has only whitespace or invisible characters)", single(blank, 5, true),
                     Integer.toHexString(blank.isEmpty() ? 0 : blank.charAt(0)));
         }
+        assertTrue(TextValidator.isBlank("\u00a0\u200b"));
+        assertTrue(TextValidator.isBlank(null));
         assertNull(single(" x ", 5, true));
         assertNull(single("\u00e9", 5, true));
         assertNull(single("\u4e2d", 5, true));
