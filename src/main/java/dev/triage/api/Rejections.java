@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.quarkus.logging.Log;
+import org.jboss.logging.Logger;
 
 /**
  * Counts requests the HTTP layer refuses (malformed, too large, unroutable) and logs them as one
@@ -16,17 +16,21 @@ import io.quarkus.logging.Log;
 final class Rejections {
 
     static final long INTERVAL_NANOS = 60_000_000_000L;
+    private static final Logger LOG = Logger.getLogger(Rejections.class);
 
     private static final Map<Integer, LongAdder> COUNTS = new ConcurrentHashMap<>();
-    private static final AtomicLong LAST_REPORT = new AtomicLong(System.nanoTime());
+    static final AtomicLong LAST_REPORT = new AtomicLong(System.nanoTime());
 
     private Rejections() {
     }
 
     static void record(int status, String reason) {
-        Log.debugf("Refused a request with %d: %s", status, reason);
+        record(status, reason, System.nanoTime());
+    }
+
+    static void record(int status, String reason, long now) {
+        LOG.debugf("Refused a request with %d: %s", status, reason);
         COUNTS.computeIfAbsent(status, s -> new LongAdder()).increment();
-        long now = System.nanoTime();
         long last = LAST_REPORT.get();
         if (now - last >= INTERVAL_NANOS && LAST_REPORT.compareAndSet(last, now)) {
             report((now - last) / 1_000_000_000L);
@@ -46,7 +50,7 @@ final class Rejections {
         if (total > 0) {
             StringBuilder by = new StringBuilder();
             counts.forEach((status, n) -> by.append(by.length() == 0 ? "" : ", ").append(status).append(" x").append(n));
-            Log.infof("Refused %d malformed or oversized HTTP requests in the last %d s (%s); each is logged at DEBUG"
+            LOG.infof("Refused %d malformed or oversized HTTP requests in the last %d s (%s); each is logged at DEBUG"
                     + " by dev.triage.api", total, seconds, by);
         }
     }
