@@ -1,16 +1,20 @@
 package dev.triage.api;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.container.ContainerRequestContext;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -94,6 +98,18 @@ public class HttpLimits {
         }
         return rc.request().version() == HttpVersion.HTTP_2 ? !rc.request().isEnded()
                 : rc.request().getHeader("Transfer-Encoding") != null;
+    }
+
+    /**
+     * Hands a body read here (chunked, up to the limit) to Quarkus REST: its non-blocking input
+     * handler would otherwise find the request ended and read nothing.
+     */
+    @ServerRequestFilter
+    public void useBufferedBody(ContainerRequestContext request, RoutingContext rc) {
+        RequestBody body = rc.body();
+        if (body != null && body.available() && body.buffer() != null) {
+            request.setEntityStream(new ByteArrayInputStream(body.buffer().getBytes()));
+        }
     }
 
     static void refuse(RoutingContext rc, int status, String slug, String title, String detail) {

@@ -11,16 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
-import io.vertx.ext.web.RequestBody;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * A JSON body must be UTF-8 (RFC 8259 section 8.1), exactly: Jackson's own decoder lets overlong
@@ -69,17 +64,5 @@ public class StrictUtf8 implements ReaderInterceptor {
     private static boolean isJson(MediaType type) {
         return "application".equalsIgnoreCase(type.getType())
                 && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase().endsWith("+json"));
-    }
-
-    /**
-     * A body HttpLimits has already read (chunked, up to the limit) is handed to Quarkus REST
-     * here: its non-blocking input handler would otherwise find the request ended and read nothing.
-     */
-    @ServerRequestFilter
-    public void useBufferedBody(ContainerRequestContext request, RoutingContext rc) {
-        RequestBody body = rc.body();
-        if (body != null && body.available() && body.buffer() != null) {
-            request.setEntityStream(new ByteArrayInputStream(body.buffer().getBytes()));
-        }
     }
 }
