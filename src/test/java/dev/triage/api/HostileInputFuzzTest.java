@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import dev.triage.support.Api;
-import dev.triage.support.LogCapture;
+import dev.triage.support.LogRecording;
 import dev.triage.support.RawHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -524,7 +524,7 @@ class HostileInputFuzzTest {
             secrets.add(password);
         }
 
-        LogCapture log = LogCapture.install();
+        LogRecording log = LogRecording.install();
         log.selfCheck();
         List<String> failures = new ArrayList<>();
         Map<String, Integer> statuses = new TreeMap<>();

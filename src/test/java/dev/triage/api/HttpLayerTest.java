@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.triage.support.Api;
-import dev.triage.support.LogCapture;
+import dev.triage.support.LogRecording;
 import dev.triage.support.RawHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -126,7 +126,7 @@ class HttpLayerTest {
 
     @Test
     void noneOfTheseLogsAnErrorOrAStackTrace() {
-        LogCapture log = LogCapture.install();
+        LogRecording log = LogRecording.install();
         log.selfCheck();
         try {
             send(get("/api/v1/incidents/%zz"));

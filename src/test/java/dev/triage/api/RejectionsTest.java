@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.triage.support.LogCapture;
+import dev.triage.support.LogRecording;
 
 /** A flood of refused requests is one INFO line a minute, not a line per request. */
 class RejectionsTest {
@@ -16,7 +16,7 @@ class RejectionsTest {
     void aFloodIsOneLineAMinute() {
         long start = System.nanoTime();
         Rejections.LAST_REPORT.set(start);
-        LogCapture log = LogCapture.install();
+        LogRecording log = LogRecording.install();
         try {
             for (int i = 0; i < 5000; i++) {
                 Rejections.record(i % 2 == 0 ? 400 : 414, "test", start + i * 1_000_000L); // 5 s of refusals

@@ -12,12 +12,12 @@ import java.util.logging.Logger;
  * tests) from {@link #install()} to {@link #remove()}: ERROR lines, stack traces, and each line
  * to search for secrets.
  */
-public final class LogCapture extends Handler {
+public final class LogRecording extends Handler {
 
     private final List<LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    public static LogCapture install() {
-        LogCapture capture = new LogCapture();
+    public static LogRecording install() {
+        LogRecording capture = new LogRecording();
         capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
         return capture;
@@ -57,12 +57,12 @@ public final class LogCapture extends Handler {
     }
 
     public List<String> lines() {
-        return snapshot().stream().map(LogCapture::line).toList();
+        return snapshot().stream().map(LogRecording::line).toList();
     }
 
     public List<String> errors() {
         return snapshot().stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogCapture::line).toList();
+                .map(LogRecording::line).toList();
     }
 
     public List<String> stackTraces() {
