@@ -589,7 +589,7 @@ class HostileInputFuzzTest {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         // Metric tags and the service afterwards.
-        String metrics = given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
+        String metrics = Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
                 .extract().asString();
         Set<String> uriTags = new TreeSet<>();
         Matcher m = URI_TAG.matcher(metrics);
@@ -603,7 +603,7 @@ class HostileInputFuzzTest {
                 failures.add("a secret in /q/metrics");
             }
         }
-        int ready = given().get("/q/health/ready").statusCode();
+        int ready = Api.management().get("/q/health/ready").statusCode();
         int created = Api.createIncident(Api.seedContext()).statusCode();
         boolean maintenanceOff = given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN)
                 .get("/api/v1/admin/maintenance").then().extract().path("enabled").equals(Boolean.FALSE);

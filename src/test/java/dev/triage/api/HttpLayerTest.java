@@ -1,6 +1,5 @@
 package dev.triage.api;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -160,7 +159,7 @@ class HttpLayerTest {
             send(get("/api/v1/made-up-" + i + "%zz"));
             send(get("/api/v1/prompts?made-up-" + i).method("DELETE"));
         }
-        String metrics = given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
+        String metrics = Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
                 .extract().asString();
         assertFalse(metrics.contains("made-up-"), "made-up paths are no tags");
         assertTrue(metrics.contains("uri=\"NOT_FOUND\""), "404s are NOT_FOUND");
