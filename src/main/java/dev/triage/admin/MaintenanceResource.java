@@ -5,7 +5,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -18,6 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.ProblemException;
 import dev.triage.api.Roles;
+import dev.triage.api.Text;
+import dev.triage.api.TextValidator;
 import dev.triage.database.MaintenanceMode;
 
 @Path("/api/v1/admin/maintenance")
@@ -26,7 +27,7 @@ import dev.triage.database.MaintenanceMode;
 public class MaintenanceResource {
 
     /** The requested setting; a reason is required to switch it on; retryAfterSeconds defaults to 60. */
-    public record Setting(@NotNull Boolean enabled, @Size(max = 500) String reason,
+    public record Setting(@NotNull Boolean enabled, @Text(max = 500) String reason,
             @Min(1) @Max(86400) Integer retryAfterSeconds) {
     }
 
@@ -50,7 +51,7 @@ public class MaintenanceResource {
             description = "While on, writes answer 503 (type maintenance) with the reason and Retry-After; reads and"
                     + " prompts keep working. Applies to the replica that receives it.")
     public MaintenanceMode.State put(@Valid @NotNull Setting setting) {
-        if (setting.enabled() && (setting.reason() == null || setting.reason().isBlank())) {
+        if (setting.enabled() && TextValidator.isBlank(setting.reason())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");
         }
         int retryAfter = setting.retryAfterSeconds() == null ? 60 : setting.retryAfterSeconds();

@@ -1,6 +1,5 @@
 package dev.triage.incident;
 
-import java.net.URI;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -38,6 +36,7 @@ import dev.triage.api.Callers;
 import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
 import dev.triage.api.Roles;
+import dev.triage.api.PublicUrls;
 import dev.triage.api.Sourced;
 import dev.triage.playbook.PlaybookCatalogue;
 import dev.triage.prompt.IncidentContext;
@@ -61,9 +60,11 @@ public class IncidentResource {
     private final PromptRenderer renderer;
     private final PlaybookCatalogue catalogue;
     private final SecurityIdentity caller;
+    private final PublicUrls urls;
 
     public IncidentResource(IncidentService incidents, PromptComposer composer, PromptRenderer renderer,
-            PlaybookCatalogue catalogue, SecurityIdentity caller) {
+            PlaybookCatalogue catalogue, SecurityIdentity caller, PublicUrls urls) {
+        this.urls = urls;
         this.incidents = incidents;
         this.composer = composer;
         this.renderer = renderer;
@@ -89,13 +90,14 @@ public class IncidentResource {
     public Uni<Response> create(
             @Parameter(description = "Makes retries safe; up to 200 printable characters")
             @HeaderParam(IDEMPOTENCY_KEY) @Pattern(regexp = "[\\x21-\\x7E]{1,200}", message = "must be 1 to 200 printable ASCII characters") String idempotencyKey,
-            @Valid @NotNull IncidentContext context, @Context UriInfo uri) {
+            @Valid @NotNull IncidentContext context) {
         return incidents.create(context, Callers.id(caller), idempotencyKey).map(creation -> {
             Incident incident = creation.incident();
-            URI location = uri.getBaseUriBuilder().path("api/v1/incidents").path(incident.id().toString()).build();
+            // Set as a header: Response.created() would make it absolute from the request's Host.
+            String location = urls.link("/api/v1/incidents/" + incident.id());
             Response.ResponseBuilder response = creation.created()
-                    ? Response.created(location)
-                    : Response.ok().location(location).header("Idempotent-Replayed", "true");
+                    ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, location)
+                    : Response.ok().header(HttpHeaders.LOCATION, location).header("Idempotent-Replayed", "true");
             return response.entity(incident).tag(unquoted(incident)).build();
         });
     }
@@ -122,15 +124,14 @@ public class IncidentResource {
             @Parameter(description = "low, medium, high or critical") @QueryParam("urgency") String urgency,
             @Parameter(description = "production, staging, development or test") @QueryParam("environment") String environment,
             @Parameter(description = "1 to 100, default 20") @QueryParam("limit") @DefaultValue("20") String limit,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Context UriInfo uri) {
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         IncidentFilter filter = IncidentFilter.parse(status, urgency, environment);
         int size = parseLimit(limit);
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor);
         return incidents.list(filter, after, size).map(page -> {
             Response.ResponseBuilder response = Response.ok(page);
             if (page.nextCursor() != null) {
-                response.link(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(), "next");
+                response.header("Link", "<" + urls.link(nextPage(filter, size, page.nextCursor())) + ">; rel=\"next\"");
             }
             return response.build();
         });
@@ -177,6 +178,21 @@ public class IncidentResource {
             Response.ResponseBuilder response = format.respond(document, renderer);
             return sourced.fromCache() ? response.header(Sourced.HEADER, "cache").build() : response.build();
         });
+    }
+
+    /** The next page's link, from the parsed parameters (never echoing raw query text). */
+    private static String nextPage(IncidentFilter filter, int size, String cursor) {
+        StringBuilder query = new StringBuilder("/api/v1/incidents?");
+        if (filter.status() != null) {
+            query.append("status=").append(filter.status().id()).append('&');
+        }
+        if (filter.urgency() != null) {
+            query.append("urgency=").append(filter.urgency().id()).append('&');
+        }
+        if (filter.environment() != null) {
+            query.append("environment=").append(filter.environment().id()).append('&');
+        }
+        return query.append("limit=").append(size).append("&cursor=").append(cursor).toString();
     }
 
     private static UUID parseId(String id) {

@@ -1,7 +1,5 @@
 package dev.triage.playbook;
 
-import java.net.URI;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -13,6 +11,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -25,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.Problem;
 import dev.triage.api.Roles;
+import dev.triage.api.PublicUrls;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/playbooks")
@@ -36,7 +36,10 @@ public class PlaybookResource {
 
     private final PlaybookCatalogue catalogue;
 
-    public PlaybookResource(PlaybookCatalogue catalogue) {
+    private final PublicUrls urls;
+
+    public PlaybookResource(PlaybookCatalogue catalogue, PublicUrls urls) {
+        this.urls = urls;
         this.catalogue = catalogue;
     }
 
@@ -60,7 +63,8 @@ public class PlaybookResource {
     public Uni<Response> put(@PathParam("id") @Pattern(regexp = ID_PATTERN, message = "must be lower-case letters, digits and dashes") String id,
             @Valid @NotNull Playbook playbook) {
         return catalogue.save(id, playbook).map(saved -> saved.created()
-                ? Response.created(URI.create("/api/v1/playbooks/" + id)).entity(saved.playbook()).build()
+                ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, urls.link("/api/v1/playbooks/" + id))
+                        .entity(saved.playbook()).build()
                 : Response.ok(saved.playbook()).build());
     }
 

@@ -180,10 +180,12 @@ class IncidentApiTest {
     }
 
     @Test
-    void textTheDatabaseCannotStoreIsA400NotA500() {
+    void aNulCharacterIsA400NamingTheFieldBeforeTheDatabaseSeesIt() {
         createIncident(Map.of("issueDescription", "nul \u0000 inside")).then().statusCode(400)
                 .contentType("application/problem+json")
-                .body("type", equalTo("urn:triage:problem:invalid-data"));
+                .body("type", equalTo("urn:triage:problem:validation"))
+                .body("errors[0].field", equalTo("issueDescription"))
+                .body("errors[0].message", containsString("U+0000"));
     }
 
     @Test
