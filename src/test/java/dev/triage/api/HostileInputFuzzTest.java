@@ -80,10 +80,18 @@ class HostileInputFuzzTest {
         return builder;
     }
 
-    /** The one place that authenticates the barrage: a token with the role the endpoint needs. */
+    /**
+     * The one place that authenticates the barrage: a token with the role the endpoint needs, so
+     * that every hostile request reaches the validation it is aimed at (authentication runs first).
+     */
     static Optional<String> credentials(String method, String target) {
-        boolean admin = target.startsWith("/api/v1/admin") || (target.startsWith("/api/v1/playbooks") && !method.equals("GET"));
-        return admin ? Optional.of("Authorization: Bearer " + Api.ADMIN_TOKEN) : Optional.empty();
+        if (!target.startsWith("/api/")) {
+            return Optional.empty();
+        }
+        boolean admin = target.startsWith("/api/v1/admin") || target.startsWith("/api/v1/diagnostics")
+                || (target.startsWith("/api/v1/playbooks") && !method.equals("GET"));
+        String token = admin ? Api.ADMIN_TOKEN : target.startsWith("/api/v1/alerts") ? Api.ALERT_TOKEN : Api.WRITER_TOKEN;
+        return Optional.of("Authorization: Bearer " + token);
     }
 
     static RawHttp.Builder json(String method, String target, byte[] body) {
@@ -519,7 +527,7 @@ class HostileInputFuzzTest {
 
         String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
                 .orElse("");
-        List<String> secrets = new ArrayList<>(List.of(Api.ADMIN_TOKEN));
+        List<String> secrets = new ArrayList<>(List.of(Api.ADMIN_TOKEN, Api.WRITER_TOKEN, Api.ALERT_TOKEN, Api.READER_TOKEN));
         if (password.length() >= 6) {
             secrets.add(password);
         }

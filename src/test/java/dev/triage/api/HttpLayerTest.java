@@ -42,7 +42,12 @@ class HttpLayerTest {
     }
 
     static RawHttp.Builder get(String target) {
-        return new RawHttp.Builder().target(target).header("Host: 127.0.0.1").header("Connection: close");
+        return authorized(new RawHttp.Builder().target(target).header("Host: 127.0.0.1").header("Connection: close"));
+    }
+
+    /** A writer's token: authentication runs first, and these requests are about what comes after it. */
+    static RawHttp.Builder authorized(RawHttp.Builder request) {
+        return request.header("Authorization: Bearer " + Api.WRITER_TOKEN);
     }
 
     private static void assertProblem(RawHttp.Reply reply, int status, String slug) {
@@ -79,7 +84,7 @@ class HttpLayerTest {
 
     @Test
     void locationIsRelativeAndIgnoresTheHostHeader() {
-        RawHttp.Reply created = send(new RawHttp.Builder().method("POST").target("/api/v1/incidents")
+        RawHttp.Reply created = send(authorized(new RawHttp.Builder()).method("POST").target("/api/v1/incidents")
                 .header("Host: evil.example.com").header("Connection: close").header("Content-Type: application/json")
                 .body("{\"issueDescription\":\"Host header test\"}"));
         assertEquals(201, created.status(), created.toString());
@@ -113,11 +118,11 @@ class HttpLayerTest {
     @Test
     void chunkedBodiesWithinTheLimitAreRead_byBlockingAndReactiveResources() {
         String body = "{\"issueDescription\":\"chunked\",\"logExcerpt\":\"" + "c".repeat(15_000) + "\"}";
-        RawHttp.Reply incident = send(new RawHttp.Builder().method("POST").target("/api/v1/incidents")
+        RawHttp.Reply incident = send(authorized(new RawHttp.Builder()).method("POST").target("/api/v1/incidents")
                 .header("Host: 127.0.0.1").header("Connection: close").header("Content-Type: application/json")
                 .body(body).chunked(1000));
         assertEquals(201, incident.status(), incident.toString());
-        RawHttp.Reply prompt = send(new RawHttp.Builder().method("POST").target("/api/v1/prompts")
+        RawHttp.Reply prompt = send(authorized(new RawHttp.Builder()).method("POST").target("/api/v1/prompts")
                 .header("Host: 127.0.0.1").header("Connection: close").header("Content-Type: application/json")
                 .header("Accept: application/json").body(body).chunked(7));
         assertEquals(200, prompt.status(), prompt.toString());
@@ -133,7 +138,7 @@ class HttpLayerTest {
             send(get("/api/v1/incidents").method("DELETE"));
             send("POST /api/v1/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
-            send(new RawHttp.Builder().method("POST").target("/api/v1/incidents").header("Host: 127.0.0.1")
+            send(authorized(new RawHttp.Builder()).method("POST").target("/api/v1/incidents").header("Host: 127.0.0.1")
                     .header("Connection: close").header("Content-Type: application/json")
                     .body("{\"issueDescription\":\"" + "a".repeat(70_000) + "\"}").chunked(8192));
             send(get("/api/v1/incidents?cursor=" + "a".repeat(70_000)));

@@ -36,6 +36,7 @@ class PublicUrlTest {
         for (int i = 0; i < 2; i++) {
             RawHttp.Reply created = RawHttp.send(root.getPort(), new RawHttp.Builder().method("POST")
                     .target("/api/v1/incidents").header("Host: evil.example.net").header("Connection: close")
+                    .header("Authorization: Bearer " + Api.WRITER_TOKEN)
                     .header("Content-Type: application/json").body("{\"issueDescription\":\"public url\"}").build().bytes(),
                     10_000);
             assertEquals(201, created.status(), created.toString());
@@ -43,6 +44,7 @@ class PublicUrlTest {
                     created.header("location"));
         }
         RawHttp.Reply page = RawHttp.send(root.getPort(), new RawHttp.Builder().target("/api/v1/incidents?limit=1")
+                .header("Authorization: Bearer " + Api.READER_TOKEN)
                 .header("Host: evil.example.net").header("Connection: close").build().bytes(), 10_000);
         assertEquals(200, page.status(), page.toString());
         assertTrue(page.header("link").startsWith("<https://triage.example.com/api/v1/incidents?limit=1&cursor="),

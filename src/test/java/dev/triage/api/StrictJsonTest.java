@@ -46,7 +46,7 @@ class StrictJsonTest {
         problem(json().header("If-Match", "\"1\"").body("{\"notes\":\"a\",\"notes\":\"b\"}")
                 .patch("/api/v1/incidents/" + incident).then(), "notes");
         problem(admin().body("{\"enabled\":false,\"enabled\":true}").put("/api/v1/admin/maintenance").then(), "enabled");
-        problem(json().body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"fingerprint\":\"a\","
+        problem(alerts().body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"fingerprint\":\"a\","
                 + "\"fingerprint\":\"b\"}]}").post("/api/v1/alerts/alertmanager").then(), "alerts[0].fingerprint")
                 .body("errors[0].pointer", equalTo("/alerts/0/fingerprint"));
         problem(json().body("{\"issueDescription\":\"x\",\"labels\":{\"team\":\"a\",\"team\":\"b\"}}")
@@ -88,7 +88,7 @@ class StrictJsonTest {
                 "retryAfterSeconds").body("errors[0].message", equalTo("must be a whole number"));
         problem(admin().body("{\"enabled\":false,\"retryAfterSeconds\":\"30\"}").put("/api/v1/admin/maintenance").then(),
                 "retryAfterSeconds");
-        given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).get("/api/v1/admin/maintenance").then()
+        Api.admin().get("/api/v1/admin/maintenance").then()
                 .statusCode(200).body("enabled", equalTo(false));
     }
 
@@ -110,7 +110,7 @@ class StrictJsonTest {
         String log = "2024-01-01 ERROR\tpool exhausted\r\nat line 2\n";
         String id = Api.createIncident(Map.of("issueDescription", "multi\nline", "logExcerpt", log)).then()
                 .statusCode(201).extract().path("id");
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
                 .body("logExcerpt", equalTo(log)).body("issueDescription", equalTo("multi\nline"));
     }
 
@@ -153,7 +153,7 @@ class StrictJsonTest {
         problem(json().body("{\"issueDescription\":\"x\",\"urgency\":\"soon\"}").post("/api/v1/prompts").then(),
                 "urgency").body("errors[0].message", equalTo("is not one of [low, medium, high, critical]"));
         // The webhook skips fields it does not know, so only the parser's depth limit stops this one.
-        problem(json().body("{\"version\":\"4\",\"future\":" + "{\"a\":".repeat(40) + "1" + "}".repeat(40)
+        problem(alerts().body("{\"version\":\"4\",\"future\":" + "{\"a\":".repeat(40) + "1" + "}".repeat(40)
                 + ",\"alerts\":[]}").post("/api/v1/alerts/alertmanager").then(), "body")
                 .body("errors[0].message", equalTo("nests deeper than 32 levels"));
         problem(json().body("{\"issueDescription\":\"x\",\"labels\":{\"a\":{\"b\":1}}}").post("/api/v1/prompts").then(),
@@ -167,8 +167,12 @@ class StrictJsonTest {
                 .body("detail", containsString(field + ": "));
     }
 
+    private static io.restassured.specification.RequestSpecification alerts() {
+        return Api.alertSender().contentType(ContentType.JSON).accept(ContentType.JSON);
+    }
+
     private static io.restassured.specification.RequestSpecification admin() {
-        return json().header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
+        return Api.admin().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     private static byte[] concat(byte[]... parts) {
