@@ -20,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.triage.api.AdminGuard;
 import dev.triage.api.ProblemException;
 import dev.triage.database.MaintenanceMode;
+import dev.triage.database.SharedMaintenance;
+import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/admin/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,15 +34,19 @@ public class MaintenanceResource {
     }
 
     private final MaintenanceMode maintenance;
+    private final SharedMaintenance shared;
     private final AdminGuard admin;
 
-    public MaintenanceResource(MaintenanceMode maintenance, AdminGuard admin) {
+    public MaintenanceResource(MaintenanceMode maintenance, SharedMaintenance shared, AdminGuard admin) {
         this.maintenance = maintenance;
+        this.shared = shared;
         this.admin = admin;
     }
 
     @GET
-    @Operation(summary = "Whether writes are paused, why, and since when (admin token)")
+    @Operation(summary = "Whether writes are paused, why, and since when (admin token)",
+            description = "The state in force on the replica that answers, from memory: source says which switch"
+                    + " decided it (database, file or default) and sharedReadAt when the shared setting was last read.")
     public MaintenanceMode.State get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         admin.require(authorization);
         return maintenance.state();
@@ -50,14 +56,15 @@ public class MaintenanceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch maintenance mode (admin token)",
             description = "While on, writes answer 503 (type maintenance) with the reason and Retry-After; reads and"
-                    + " prompts keep working. Applies to the replica that receives it.")
-    public MaintenanceMode.State put(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                    + " prompts keep working. Stored in the database: every replica follows within 2 s. While the"
+                    + " database is unreachable this answers 503; use the maintenance file (triage.maintenance.file).")
+    public Uni<MaintenanceMode.State> put(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Valid @NotNull Setting setting) {
         admin.require(authorization);
         if (setting.enabled() && (setting.reason() == null || setting.reason().isBlank())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");
         }
         int retryAfter = setting.retryAfterSeconds() == null ? 60 : setting.retryAfterSeconds();
-        return maintenance.set(setting.enabled(), setting.reason(), retryAfter);
+        return shared.set(setting.enabled(), setting.reason(), retryAfter);
     }
 }
