@@ -43,7 +43,7 @@ public class GuardedPool {
 
     public static final String BREAKER = "database";
     /** How long the open breaker refuses calls: also the Retry-After of its 503s. */
-    public static final long BREAKER_DELAY_MILLIS = 5000;
+    public static final long BREAKER_DELAY_MILLIS = 2000; // bounds the outage added after a repair (failover-e2e)
 
     /** No answer on the request pool for this long, while the probe's fresh connection works: stuck. */
     static final long STARVED_NANOS = 8_000_000_000L;
