@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Maintenance mode: writes answer 503 with the operator's reason and Retry-After, reads and
@@ -42,8 +43,9 @@ public class MaintenanceMode {
     /**
      * The state in force on this replica. {@code source} says which switch decided it;
      * {@code sharedReadAt} is when the shared row was last read (null: never yet), so an
-     * operator can see how fresh this replica's view is.
+     * operator can see how fresh this replica's view is. Serialised by Jackson (admin API).
      */
+    @RegisterForReflection
     public record State(boolean enabled, String reason, int retryAfterSeconds, Instant since, String source,
             Instant sharedReadAt) {
     }
