@@ -29,10 +29,9 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 # ---------------------------------------------------------------------- settings (the lead's knobs)
-# Health and metrics port: empty = the API port (today); set to "separate" once
-# quarkus.management.enabled=true serves /q/health on its own port (a free port is then picked
-# and passed as quarkus.management.port).
-MANAGEMENT=${FAILOVER_MANAGEMENT:-}
+# Health and metrics: "separate" = on the management interface (quarkus.management.enabled=true;
+# a free port is picked and passed as quarkus.management.port), "same" = on the API port.
+MANAGEMENT=${FAILOVER_MANAGEMENT:-separate}
 # Header the load sends with every API request, e.g. "Authorization: Bearer <token>"; empty: none.
 AUTH_HEADER=${FAILOVER_AUTH_HEADER:-}
 # Extra JVM options for Triage (e.g. -Dtriage.admin.token=... or a static token file).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end observability check with the real consumers, on 127.0.0.1 only:
 #   a real PostgreSQL, the packaged Triage (target/quarkus-app/quarkus-run.jar, built by
-#   ./mvnw verify), Debian's Prometheus (scraping /q/metrics, evaluating the SHIPPED
+#   ./mvnw verify), Debian's Prometheus (scraping /q/metrics on the management port, evaluating the SHIPPED
 #   monitoring/triage-alerts.rules.yml) and Alertmanager (webhook to Triage).
 #
 # Steps: target up and rules loaded; the live exposition parses with promtool; every
@@ -188,11 +188,13 @@ fi
 WORK=$(mktemp -d /tmp/triage-obs-e2e.XXXXXX)
 chmod 755 "$WORK"   # the unprivileged PostgreSQL user must reach its directories
 mkdir -p "$WORK/logs" "$WORK/pgdata" "$WORK/pgsock" "$WORK/pglog" "$WORK/prometheus" "$WORK/alertmanager"
-read -r PG_PORT TRIAGE_PORT PROM_PORT AM_PORT <<<"$(free_ports 4)"
+read -r PG_PORT TRIAGE_PORT MGMT_PORT PROM_PORT AM_PORT <<<"$(free_ports 5)"
 TRIAGE="http://127.0.0.1:$TRIAGE_PORT"
+# Health and metrics are on the management interface, apart from the API.
+MGMT="http://127.0.0.1:$MGMT_PORT"
 PROM="http://127.0.0.1:$PROM_PORT"
 AM="http://127.0.0.1:$AM_PORT"
-pass "ports: postgres $PG_PORT, triage $TRIAGE_PORT, prometheus $PROM_PORT, alertmanager $AM_PORT"
+pass "ports: postgres $PG_PORT, triage $TRIAGE_PORT, management $MGMT_PORT, prometheus $PROM_PORT, alertmanager $AM_PORT"
 
 # --------------------------------------------------------------------------------- PostgreSQL
 begin "PostgreSQL binaries"
@@ -246,15 +248,16 @@ pass
 begin "Triage: start the packaged service"
 DB_HOST=127.0.0.1 DB_PORT=$PG_PORT DB_NAME=triage DB_USER=triage DB_PASSWORD=$DB_PASSWORD \
   "$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$TRIAGE_PORT" \
+  -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
   -Dtriage.health.probe-interval=PT1S \
   -jar "$JAR" >"$WORK/logs/triage.log" 2>&1 &
 PIDS+=($!)
 TRIAGE_PID=$!
-triage_live() { alive "$TRIAGE_PID" || return 99; http "$TRIAGE/q/health/live"; }
+triage_live() { alive "$TRIAGE_PID" || return 99; http "$MGMT/q/health/live"; }
 wait_until 60 triage_live || fail "/q/health/live did not answer UP after ${WAITED} s"
 pass "/q/health/live UP"
 
-metrics() { http -H 'Accept: text/plain; version=0.0.4' "$TRIAGE/q/metrics"; }
+metrics() { http -H 'Accept: text/plain; version=0.0.4' "$MGMT/q/metrics"; }
 # (The exposition is read into a variable first: `curl | grep -q` can fail on SIGPIPE under pipefail.)
 database_up() { local m; m=$(metrics) && grep -Eq '^triage_database_up(\{[^}]*\})? 1(\.0)?$' <<<"$m"; }
 begin "Triage: probe reports the database up (triage_database_up 1)"
@@ -301,7 +304,7 @@ scrape_configs:
   - job_name: triage
     metrics_path: /q/metrics
     static_configs:
-      - targets: ['127.0.0.1:$TRIAGE_PORT']
+      - targets: ['127.0.0.1:$MGMT_PORT']
 EOF
 promtool check config "$WORK/prometheus.yml" >"$WORK/logs/promtool-config.log" 2>&1 \
   || fail "promtool check config: $(cat "$WORK/logs/promtool-config.log")"
@@ -316,7 +319,7 @@ pass
 begin "Prometheus: scrape target health up"
 target_up() { http "$PROM/api/v1/targets" | json 'len(d["data"]["activeTargets"]) == 1 and d["data"]["activeTargets"][0]["health"] == "up"'; }
 wait_until 30 target_up || fail "target not up: $(http "$PROM/api/v1/targets" || true)"
-pass "$TRIAGE/q/metrics"
+pass "$MGMT/q/metrics"
 
 begin "Prometheus: shipped rules loaded"
 rules_loaded() { http "$PROM/api/v1/rules" | json '"TriageDatabaseUnreachable" in [r["name"] for g in d["data"]["groups"] for r in g["rules"]]'; }
@@ -339,13 +342,13 @@ case $rc in
   *) fail "promtool check metrics exit $rc: $(head -n 20 "$WORK/logs/promtool-metrics.log")" ;;
 esac
 
-begin "runbook_url of every loaded alert is a prompt Triage serves"
+begin "runbook_url of every loaded alert is a prompt Triage serves (or a section of the operators' guide)"
 # The cluster-internal host is replaced by this Triage; a templated category
 # ({{ $labels.category }}) is tried with every category of triage_database_failures_total.
 CATEGORIES=$(metrics | sed -n 's/^triage_database_failures_total{.*category="\([^"]*\)".*/\1/p' | sort -u | tr '\n' ' ')
 [ -n "$CATEGORIES" ] || fail "no triage_database_failures_total{category} series in /q/metrics"
 RUNBOOK_QUERIES=$(http "$PROM/api/v1/rules" | python3 -c '
-import json, sys, urllib.parse
+import json, re, sys, urllib.parse
 d = json.load(sys.stdin)
 categories = sys.argv[1].split()
 out = set()
@@ -353,6 +356,14 @@ for g in d["data"]["groups"]:
     for r in g["rules"]:
         url = r.get("annotations", {}).get("runbook_url", "")
         parts = urllib.parse.urlsplit(url)
+        if parts.path.endswith("/OPERATIONS.md"):
+            # Triage itself is down (group triage-availability): the operators guide, whose
+            # section must exist.
+            anchors = {re.sub(r"[^a-z0-9 _-]", "", l.lstrip("#").strip().lower()).replace(" ", "-")
+                       for l in open("docs/OPERATIONS.md") if l.startswith("#")}
+            if parts.fragment not in anchors:
+                sys.exit("%s: runbook_url %r names no section of docs/OPERATIONS.md" % (r["name"], url))
+            continue
         if parts.path != "/api/v1/diagnostics/prompt":
             sys.exit("%s: runbook_url %r is not Triage'"'"'s diagnostics prompt" % (r["name"], url))
         category = urllib.parse.parse_qs(parts.query).get("category", [""])[0]
@@ -416,8 +427,8 @@ pass
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
 begin "Triage: SIGTERM takes readiness DOWN during the shutdown delay while requests are still served"
 kill -TERM "$TRIAGE_PID"
-ready_down() { [ "$(status_of "$TRIAGE/q/health/ready")" = "503" ]; }
-wait_until 4 ready_down || fail "readiness still $(status_of "$TRIAGE/q/health/ready") after SIGTERM"
+ready_down() { [ "$(status_of "$MGMT/q/health/ready")" = "503" ]; }
+wait_until 4 ready_down || fail "readiness still $(status_of "$MGMT/q/health/ready") after SIGTERM"
 PROMPT_DURING=$(status_of -X POST -H 'Content-Type: application/json' -d '{"issueDescription":"shutdown"}' "$TRIAGE/api/v1/prompts")
 [ "$PROMPT_DURING" = "200" ] || fail "a prompt during the shutdown delay answered $PROMPT_DURING"
 pass "ready 503, prompt 200 during the delay"

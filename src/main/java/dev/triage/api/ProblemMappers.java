@@ -68,8 +68,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response breakerOpen(CircuitBreakerOpenException e) {
-        FailureLog.LastFailure last = failures.lastFailure();
-        FailureCategory category = last == null ? FailureCategory.SERVICE_DOWN : last.category();
+        FailureCategory category = failures.currentCategory().orElse(FailureCategory.SERVICE_DOWN);
         return unavailable(category, "The database is failing (" + category.id()
                 + "); requests to it are paused for a few seconds while it recovers.", (int) (GuardedPool.BREAKER_DELAY_MILLIS / 1000));
     }

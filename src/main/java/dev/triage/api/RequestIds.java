@@ -1,6 +1,7 @@
 package dev.triage.api;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,10 +40,10 @@ public class RequestIds {
 
     public static String of(RoutingContext rc) {
         if (rc == null) {
-            return UUID.randomUUID().toString();
+            return newId();
         }
         String id = rc.get(KEY);
-        return id != null ? id : UUID.randomUUID().toString();
+        return id != null ? id : newId();
     }
 
     static String fromHeaders(String requestId, String traceparent) {
@@ -55,6 +56,17 @@ public class RequestIds {
                 return m.group(1);
             }
         }
-        return UUID.randomUUID().toString();
+        return newId();
+    }
+
+    /**
+     * A random version-4 UUID from ThreadLocalRandom: a request id needs uniqueness, not secrecy,
+     * and UUID.randomUUID() draws from the shared SecureRandom on every request.
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
@@ -88,6 +89,23 @@ public class BoundedPoolCreator implements PgPoolCreator {
     /** The request pool's connection settings (a copy), without the password. */
     public PgConnectOptions connectOptions() {
         return new PgConnectOptions(requireBase());
+    }
+
+    /**
+     * A connection outside every pool, opened as the request pool opens its own (settings,
+     * password, login throttle). The caller closes it.
+     */
+    public Future<PgConnection> connectFresh() {
+        Vertx vertx = this.vertx;
+        return login(vertx, requireBase()).compose(options -> PgConnection.connect(vertx, (PgConnectOptions) options));
+    }
+
+    /** The Vert.x instance the pools run on. */
+    public Vertx vertx() {
+        if (vertx == null) {
+            throw new IllegalStateException("the request pool has not been created yet");
+        }
+        return vertx;
     }
 
     /** One login as the request pool does it (throttled, current password), for diagnostics. */

@@ -67,6 +67,8 @@ public class Database {
             }
             long start = System.nanoTime();
             return guarded.execute(sql, arguments)
+                    .onFailure(SessionLostException.class)
+                    .transform(lost -> ((SessionLostException) lost).asCurrentFailure(failures))
                     .ifNoItem().after(budget).failWith(() -> new DatabaseUnavailableException(FailureCategory.TIMEOUT,
                             "the operation took longer than " + budget, null))
                     .onItemOrFailure().invoke((rows, failure) -> {

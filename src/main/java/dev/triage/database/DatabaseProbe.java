@@ -32,6 +32,7 @@ public class DatabaseProbe {
     private final GuardedPool guarded;
     private final Vertx vertx;
     private final FailureClassifier classifier;
+    private final FailureLog failures;
     private final Duration interval;
     private final Duration timeout;
     private final AtomicBoolean inFlight = new AtomicBoolean();
@@ -40,7 +41,7 @@ public class DatabaseProbe {
     private long timerId = -1;
 
     public DatabaseProbe(io.vertx.sqlclient.Pool requestPool, BoundedPoolCreator pools, GuardedPool guarded, Vertx vertx,
-            FailureClassifier classifier,
+            FailureClassifier classifier, FailureLog failures,
             @ConfigProperty(name = "triage.health.probe-interval", defaultValue = "PT5S") Duration interval,
             @ConfigProperty(name = "triage.health.probe-timeout", defaultValue = "PT1S") Duration timeout) {
         this.requestPool = requestPool;
@@ -48,6 +49,7 @@ public class DatabaseProbe {
         this.guarded = guarded;
         this.vertx = vertx;
         this.classifier = classifier;
+        this.failures = failures;
         this.interval = interval;
         this.timeout = timeout;
     }
@@ -81,6 +83,7 @@ public class DatabaseProbe {
             if (inFlight.compareAndSet(true, false)) {
                 last = new Result(false, timeout.toMillis(), Instant.now(), FailureCategory.TIMEOUT,
                         "no answer within " + timeout.toMillis() + " ms");
+                failures.probed(FailureCategory.TIMEOUT, last.checkedAt());
                 // The connection may be stuck on a host that stopped answering (a black hole):
                 // replace the probe pool, closing the stuck socket, so the next check starts clean.
                 io.vertx.sqlclient.Pool stuck = probePool;
@@ -88,7 +91,8 @@ public class DatabaseProbe {
                 stuck.close();
             }
         });
-        probePool.query("SELECT 1").execute().onComplete(result -> {
+        // An explicit acquire, as in GuardedPool.onPool (vertx-sql-client issue 1706).
+        probePool.withConnection(connection -> connection.query("SELECT 1").execute()).onComplete(result -> {
             vertx.cancelTimer(timer);
             if (!inFlight.compareAndSet(true, false)) {
                 return; // already reported as a timeout
@@ -101,6 +105,8 @@ public class DatabaseProbe {
                             result.cause().getClass().getSimpleName());
             if (result.succeeded()) {
                 guarded.replaceIfStarved();
+            } else {
+                failures.probed(last.category(), last.checkedAt());
             }
         });
     }

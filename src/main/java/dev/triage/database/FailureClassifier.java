@@ -75,6 +75,9 @@ public class FailureClassifier {
             return new DatabaseQueryException(sqlState, describe(failure), failure);
         }
         FailureCategory c = category.get();
+        if (sessionLost(failure)) {
+            return new SessionLostException(describe(failure), failure);
+        }
         if (c.isTransient()) {
             return new TransientDatabaseException(c, describe(failure), failure);
         }
@@ -85,6 +88,9 @@ public class FailureClassifier {
     }
 
     private Optional<FailureCategory> classifyOne(Throwable t) {
+        if (t instanceof DatabaseUnavailableException known) {
+            return Optional.of(known.category()); // already named, e.g. a login held back by the throttle
+        }
         if (t instanceof PgException pg) {
             return Optional.of(bySqlState(pg.getSqlState()));
         }
@@ -144,6 +150,34 @@ public class FailureClassifier {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether an established session was lost: the server ended it (57P01 admin_shutdown, as
+     * pg_terminate_backend or a fast shutdown do; 57P02 crash_shutdown) or its socket closed
+     * under the query. The statement did not complete, and the pool may hold more sessions that
+     * died the same way but whose close the event loop has not processed yet (on a busy CPU, for
+     * a while): so such a failure says nothing yet about the server, only about that session.
+     * A failure to open a connection (refused, connect timeout) is not a lost session.
+     */
+    public static boolean sessionLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return false;
+            }
+            if (t instanceof PgException pg) {
+                return "57P01".equals(pg.getSqlState()) || "57P02".equals(pg.getSqlState());
+            }
+            if (t instanceof ClosedConnectionException || t instanceof ClosedChannelException) {
+                return true;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (message.contains("connection is not active now") || message.contains("connection reset")
+                    || message.contains("failed to read any response")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the server itself reported this failure (it has a SQLSTATE): the server is answering. */

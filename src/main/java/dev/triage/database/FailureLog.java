@@ -20,11 +20,15 @@ public class FailureLog {
     /** Most recent failures kept for diagnostics; older ones only count. */
     private static final int RING_SIZE = 50;
 
+    /** A failure older than this no longer describes the database (see recentCategory). */
+    private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(10);
+
     /** A success this soon after a failure (a retry that worked) is not yet a recovery. */
     private static final long QUIET_NANOS = 1_000_000_000L;
 
     private final AtomicReference<LastFailure> last = new AtomicReference<>();
     private volatile boolean failing;
+    private volatile LastFailure lastProbeFailure;
     private volatile long lastFailureNanos;
     private final java.util.Deque<LastFailure> recent = new java.util.ArrayDeque<>();
     private final java.util.Map<FailureCategory, java.util.concurrent.atomic.LongAdder> counts =
@@ -73,6 +77,36 @@ public class FailureLog {
 
     public LastFailure lastFailure() {
         return last.get();
+    }
+
+    /**
+     * A failed background check (DatabaseProbe). Not counted as a failure of a request; it only
+     * keeps {@link #currentCategory()} true while no request reaches the database (breaker open).
+     */
+    public void probed(FailureCategory category, Instant at) {
+        lastProbeFailure = new LastFailure(category, at, "health probe");
+    }
+
+    /**
+     * The category of the failure seen most recently, by a request or by the background check.
+     * While the breaker is open no request reaches the database, so the failure that opened it
+     * grows stale: a crash that became a refused port, a lock that became a stopped server.
+     * {@link #recentCategory()} is the same, if it was seen within the last 10 seconds.
+     */
+    public java.util.Optional<FailureCategory> recentCategory() {
+        return newest().filter(f -> java.time.Duration.between(f.at(), Instant.now()).compareTo(RECENT) < 0)
+                .map(LastFailure::category);
+    }
+
+    public java.util.Optional<FailureCategory> currentCategory() {
+        return newest().map(LastFailure::category);
+    }
+
+    private java.util.Optional<LastFailure> newest() {
+        LastFailure request = last.get();
+        LastFailure probe = lastProbeFailure;
+        return java.util.Optional.ofNullable(
+                probe == null || (request != null && !probe.at().isAfter(request.at())) ? request : probe);
     }
 
     public boolean isFailing() {

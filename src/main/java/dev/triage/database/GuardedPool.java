@@ -1,6 +1,8 @@
 package dev.triage.database;
 
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -35,6 +39,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * calls: the volume threshold (12) is four requests' worth of attempts.</li>
  * <li>Retry only transient categories, never when the breaker is open (that 503 must be fast);
  * the backoff starts at a non-zero delay, doubles, and is capped.</li>
+ * <li>Inside one attempt, a statement whose pooled session died under it is replayed once on a
+ * fresh connection, so that a killed backend is not mistaken for an outage and the failure that
+ * remains names the server's real state (see onFreshSession). A lost session without a verdict
+ * is retried, but neither counted by the breaker nor recorded as a category.</li>
  * </ul>
  * Every statement run here is idempotent on retry (see the repositories).
  */
@@ -44,6 +52,11 @@ public class GuardedPool {
     public static final String BREAKER = "database";
     /** How long the open breaker refuses calls: also the Retry-After of its 503s. */
     public static final long BREAKER_DELAY_MILLIS = 2000; // bounds the outage added after a repair (failover-e2e)
+
+    /** Statements replayed on a fresh connection at once, at most (see onFreshSession). */
+    static final int FRESH_SESSIONS = 2;
+    /** Below the attempt's @Timeout (2 s), so the replay's own answer decides the category. */
+    static final long FRESH_SESSION_TIMEOUT_MILLIS = 1500;
 
     /** No answer on the request pool for this long, while the probe's fresh connection works: stuck. */
     static final long STARVED_NANOS = 8_000_000_000L;
@@ -60,6 +73,7 @@ public class GuardedPool {
     private final MeterRegistry registry;
     private volatile long lastAnswerNanos = System.nanoTime();
     private volatile long lastReplacedNanos;
+    private final Semaphore freshSessions = new Semaphore(FRESH_SESSIONS);
 
     public GuardedPool(Pool pool, BoundedPoolCreator pools, FailureClassifier classifier, FailureLog failures,
             DatabaseMetrics metrics, DatabaseCredentials credentials, MeterRegistry registry) {
@@ -77,15 +91,19 @@ public class GuardedPool {
     @ExponentialBackoff(factor = 2, maxDelay = 400)
     @CircuitBreaker(requestVolumeThreshold = 12, failureRatio = 0.5, delay = BREAKER_DELAY_MILLIS, successThreshold = 2,
             failOn = { DatabaseUnavailableException.class, TimeoutException.class },
-            skipOn = OperationRefusedException.class)
+            skipOn = { OperationRefusedException.class, SessionLostException.class })
     @CircuitBreakerName(BREAKER)
     @Timeout(2000)
     public Uni<RowSet<Row>> execute(String sql, Tuple arguments) {
-        return pool.get().preparedQuery(sql).execute(arguments)
+        return onPool(sql, arguments)
+                .onFailure(FailureClassifier::sessionLost).recoverWithUni(lost -> onFreshSession(sql, arguments, lost))
                 .onFailure().transform(classifier::translate)
                 .onItemOrFailure().invoke((rows, failure) -> {
                     if (failure == null || FailureClassifier.serverAnswered(failure)) {
                         lastAnswerNanos = System.nanoTime(); // the server answered, whatever it said
+                    }
+                    if (failure instanceof SessionLostException) {
+                        return; // no verdict on the database yet: the retry will find out
                     }
                     if (failure instanceof DatabaseUnavailableException unavailable) {
                         metrics.failed(unavailable.category());
@@ -99,6 +117,62 @@ public class GuardedPool {
                         credentials.succeeded();
                     }
                 });
+    }
+
+    /**
+     * The statement on a pooled connection, acquired explicitly. Not pool.preparedQuery(): on that
+     * path the pool arms an acquire timer that it does not cancel when the acquire itself fails
+     * (a refused connect), and the timer later completes the finished request again, which Vert.x
+     * logs as an uncaught "Result is already complete" about once a second during an outage
+     * (eclipse-vertx/vertx-sql-client issue 1706). The explicit acquire cancels its timer.
+     */
+    private Uni<RowSet<Row>> onPool(String sql, Tuple arguments) {
+        return pool.get().withConnection(connection -> connection.preparedQuery(sql).execute(arguments));
+    }
+
+    /**
+     * Runs the statement once more, on a connection opened for it, after the pooled session died
+     * under it (killed backend, closed socket: see {@link FailureClassifier#sessionLost}). Other
+     * pooled sessions may have died the same way, and on a busy CPU the pool learns so late: a
+     * plain retry can meet one dead session after another and report a "network" outage while the
+     * server accepts connections. A fresh connection asks the server itself: it answers the query,
+     * or says why not (refused: service-down, 53300: pool-exhausted, 25006 on a write: read-only).
+     * At most {@value #FRESH_SESSIONS} at a time (they count against max_connections); beyond
+     * that the statement fails as a {@link SessionLostException}, and the ordinary retry takes over.
+     */
+    private Uni<RowSet<Row>> onFreshSession(String sql, Tuple arguments, Throwable lost) {
+        if (!freshSessions.tryAcquire()) {
+            metrics.replay("skipped");
+            return Uni.createFrom().failure(lost);
+        }
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean settled = new AtomicBoolean();
+            Future<PgConnection> connecting = pools.connectFresh();
+            // A server that accepts the connection but never answers must not hold a permit.
+            long timer = pools.vertx().setTimer(FRESH_SESSION_TIMEOUT_MILLIS, id -> {
+                if (settled.compareAndSet(false, true)) {
+                    freshSessions.release();
+                    metrics.replay("failed");
+                    emitter.fail(new DatabaseUnavailableException(FailureCategory.TIMEOUT,
+                            "no answer on a fresh connection within " + FRESH_SESSION_TIMEOUT_MILLIS + " ms", lost));
+                    connecting.onSuccess(connection -> connection.close()); // closing it fails the query, if one is waiting
+                }
+            });
+            connecting.compose(connection -> connection.preparedQuery(sql).execute(arguments.getDelegate())
+                    .eventually(() -> connection.close()))
+                    .onComplete(result -> {
+                        pools.vertx().cancelTimer(timer);
+                        if (settled.compareAndSet(false, true)) {
+                            freshSessions.release();
+                            metrics.replay(result.succeeded() ? "succeeded" : "failed");
+                            if (result.succeeded()) {
+                                emitter.complete(RowSet.newInstance(result.result(), Row.__TYPE_ARG));
+                            } else {
+                                emitter.fail(result.cause());
+                            }
+                        }
+                    });
+        });
     }
 
     private double connectionsInUse() {

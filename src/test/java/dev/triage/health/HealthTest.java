@@ -23,10 +23,10 @@ class HealthTest {
 
     @Test
     void livenessStartupAndReadinessAreUpWithTheDatabaseFacts() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        Api.management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Api.management().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         awaitDatabaseUp();
-        given().get("/q/health/ready").then().statusCode(200)
+        Api.management().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("triage"))
                 .body("checks.find { it.name == 'triage' }.data.mode", equalTo("ok"))
@@ -34,7 +34,7 @@ class HealthTest {
                 .body("checks.find { it.name == 'triage' }.data.breaker", equalTo("closed"))
                 .body("checks.find { it.name == 'triage' }.data.poolMax", equalTo(20))
                 .body("checks.find { it.name == 'triage' }.data.migrations", equalTo("applied"));
-        given().get("/q/health/group/database").then().statusCode(200)
+        Api.management().get("/q/health/group/database").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("database"));
     }
@@ -43,14 +43,27 @@ class HealthTest {
     void healthNeverShowsThePassword() {
         String password = ConfigProvider.getConfig().getValue("quarkus.datasource.password", String.class);
         for (String path : new String[] { "/q/health", "/q/health/ready", "/q/health/group/database", "/api/v1/diagnostics" }) {
-            given().get(path).then().body(not(containsString(password)));
+            (path.startsWith("/q/") ? Api.management() : given()).get(path).then().body(not(containsString(password)));
         }
+    }
+
+    @Test
+    void healthAndMetricsAreServedOnTheManagementPortOnly() {
+        org.junit.jupiter.api.Assertions.assertNotEquals(io.restassured.RestAssured.port, Api.managementPort(),
+                "the API and the management interface share a port");
+        for (String path : new String[] { "/q/health/live", "/q/health/ready", "/q/health/started", "/q/metrics" }) {
+            Api.management().get(path).then().statusCode(200);
+            given().get(path).then().statusCode(404);
+        }
+        // The API stays on the API port: the management port serves health and metrics only.
+        given().get("/api/v1/playbooks").then().statusCode(200);
+        Api.management().get("/api/v1/playbooks").then().statusCode(404);
     }
 
     static void awaitDatabaseUp() {
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < deadline) {
-            String database = given().get("/q/health/group/database").then().extract()
+            String database = Api.management().get("/q/health/group/database").then().extract()
                     .path("checks[0].data.database");
             if ("UP".equals(database)) {
                 return;

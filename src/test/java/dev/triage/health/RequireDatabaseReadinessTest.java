@@ -1,6 +1,5 @@
 package dev.triage.health;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.triage.support.UnreachableDatabase;
+import dev.triage.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -29,10 +29,10 @@ class RequireDatabaseReadinessTest {
 
     @Test
     void readinessIsDownWhileLivenessStaysUp() {
-        given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+        Api.management().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'triage' }.data.mode", equalTo("degraded"))
                 .body("checks.find { it.name == 'triage' }.data.requireDatabase", equalTo(true));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/started").then().statusCode(200);
+        Api.management().get("/q/health/live").then().statusCode(200);
+        Api.management().get("/q/health/started").then().statusCode(200);
     }
 }

@@ -37,9 +37,17 @@ class AlertRulesTest {
     private static final Path RULE_TESTS = ROOT.resolve("monitoring/triage-alerts.test.yml");
     private static final Path PROMETHEUS_RULE = ROOT.resolve("k8s/monitoring/prometheus-rule.yaml");
 
-    private static final String RUNBOOK_PREFIX =
-            "http://triage.triage.svc.cluster.local/api/v1/diagnostics/prompt?category=";
+    /** Placeholders the overlays replace per installation (k8s/overlays/production/installation.yaml). */
+    static final String RUNBOOK_PREFIX = "https://triage.example.com/api/v1/diagnostics/prompt?category=";
+    static final String GUIDE_PREFIX = "https://git.example.com/triage/docs/OPERATIONS.md#";
+    private static final Path GUIDE = ROOT.resolve("docs/OPERATIONS.md");
+    /** Triage itself is down: its own prompt cannot answer, the runbook is the operators' guide. */
+    private static final Set<String> AVAILABILITY_ALERTS = Set.of("TriageDown", "TriageInstanceDown");
+    private static final Pattern POOL_FILTER = Pattern.compile("pool_name=~\"([^\"]+)\"");
+    private static final Pattern POOL_SELECTOR = Pattern.compile("sql_pool_[a-z_]+(\\{[^}]*\\})?");
     private static final Set<String> EXPECTED_ALERTS = Set.of(
+            "TriageDown",
+            "TriageInstanceDown",
             "TriageDatabaseUnreachable",
             "TriageDatabaseFailureRate",
             "TriageDatabasePoolSaturated",
@@ -97,11 +105,61 @@ class AlertRulesTest {
                 assertTrue(value != null && !unquote(value).isBlank(), where + ": annotation " + annotation + " missing");
             }
             String runbook = unquote(alert.annotations.get("runbook_url"));
-            assertTrue(runbook.startsWith(RUNBOOK_PREFIX) && runbook.length() > RUNBOOK_PREFIX.length(),
-                    where + ": runbook_url must be Triage's own prompt for a category (" + RUNBOOK_PREFIX
-                            + "<category>), is " + runbook);
+            if (AVAILABILITY_ALERTS.contains(alert.name)) {
+                assertTrue(runbook.startsWith(GUIDE_PREFIX), where + ": runbook_url must be a section of the"
+                        + " operators' guide (" + GUIDE_PREFIX + "<section>), is " + runbook);
+                String anchor = runbook.substring(GUIDE_PREFIX.length());
+                assertTrue(guideAnchors().contains(anchor), where + ": docs/OPERATIONS.md has no section #" + anchor);
+            } else {
+                assertTrue(runbook.startsWith(RUNBOOK_PREFIX) && runbook.length() > RUNBOOK_PREFIX.length(),
+                        where + ": runbook_url must be Triage's own prompt for a category (" + RUNBOOK_PREFIX
+                                + "<category>), is " + runbook);
+            }
             assertTrue(tests.contains("alertname: " + alert.name), alert.name + " has no case in " + RULE_TESTS);
         }
+    }
+
+    @Test
+    void poolRulesWatchTheRequestPoolOnly() throws IOException {
+        Pattern filter = Pattern.compile(requestPoolFilter());
+        for (String name : List.of("triage", "triage-2", "triage-17")) {
+            assertTrue(filter.matcher(name).matches(), "the pool filter misses request pool " + name);
+        }
+        for (String name : List.of("triage-probe", "__vertx.DEFAULT", "other")) {
+            assertTrue(!filter.matcher(name).matches(), "the pool filter takes " + name + ", not a request pool");
+        }
+    }
+
+    /**
+     * The pool_name regex of the pool rules (every sql_pool_* selector in the rules file uses the
+     * same one). MetricsTest checks it against the pool names a running instance reports.
+     */
+    static String requestPoolFilter() throws IOException {
+        String rules = Files.readString(RULES, StandardCharsets.UTF_8);
+        Set<String> filters = new LinkedHashSet<>();
+        Matcher m = POOL_FILTER.matcher(rules);
+        while (m.find()) {
+            filters.add(m.group(1));
+        }
+        Matcher selector = POOL_SELECTOR.matcher(rules);
+        while (selector.find()) {
+            assertTrue(selector.group().contains("pool_name=~"),
+                    "every sql_pool_* selector must filter pool_name: " + selector.group());
+        }
+        assertEquals(1, filters.size(), "the pool rules must share one pool_name filter: " + filters);
+        return filters.iterator().next();
+    }
+
+    /** GitHub-style anchors of the headings of docs/OPERATIONS.md. */
+    private static Set<String> guideAnchors() throws IOException {
+        Set<String> anchors = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(GUIDE, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#")) {
+                String title = line.replaceFirst("^#+\\s*", "").trim().toLowerCase();
+                anchors.add(title.replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 
     // ------------------------------------------------------------------------------------------

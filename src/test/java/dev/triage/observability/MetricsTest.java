@@ -1,6 +1,6 @@
 package dev.triage.observability;
 
-import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +35,24 @@ class MetricsTest {
     }
 
     @Test
+    void thePoolRulesFilterMatchesThePoolNamesThisInstanceReports() throws Exception {
+        // The real label values: the request pool and the probe's pool, as /q/metrics reports them.
+        java.util.Set<String> pools = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sql_pool_ratio\\{[^}]*pool_name=\"([^\"]+)\"",
+                java.util.regex.Pattern.MULTILINE).matcher(scrape());
+        while (m.find()) {
+            pools.add(m.group(1));
+        }
+        assertTrue(pools.contains("triage") && pools.contains("triage-probe"), "pool names reported: " + pools);
+        java.util.regex.Pattern filter = java.util.regex.Pattern.compile(AlertRulesTest.requestPoolFilter());
+        for (String pool : pools) {
+            boolean requestPool = !pool.equals("triage-probe");
+            assertEquals(requestPool, filter.matcher(pool).matches(),
+                    "the alert rules' pool_name filter " + filter + " on reported pool " + pool);
+        }
+    }
+
+    @Test
     void theExpositionParsesWithPromtool() throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
         if (!Files.isExecutable(promtool)) {
@@ -57,6 +75,6 @@ class MetricsTest {
     }
 
     static String scrape() {
-        return given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
+        return Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
     }
 }

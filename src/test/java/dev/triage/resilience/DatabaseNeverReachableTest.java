@@ -27,7 +27,7 @@ class DatabaseNeverReachableTest {
 
     @Test
     void livenessAndPromptsWorkWithoutADatabase() {
-        given().get("/q/health/live").then().statusCode(200);
+        dev.triage.support.Api.management().get("/q/health/live").then().statusCode(200);
         given().contentType("application/json").body(Api.seedContext()).post("/api/v1/prompts").then()
                 .statusCode(200).contentType(startsWith("text/markdown"))
                 .body(containsString("### 3. Common Root Causes"));
@@ -35,10 +35,10 @@ class DatabaseNeverReachableTest {
 
     @Test
     void readinessStaysUpDegradedAndTheDatabaseGroupIsDown() {
-        given().get("/q/health/ready").then().statusCode(200)
+        dev.triage.support.Api.management().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'triage' }.data.mode", equalTo("degraded"))
                 .body("checks.find { it.name == 'triage' }.data.database", equalTo("DOWN"));
-        given().get("/q/health/group/database").then().statusCode(503).body("status", equalTo("DOWN"));
+        dev.triage.support.Api.management().get("/q/health/group/database").then().statusCode(503).body("status", equalTo("DOWN"));
     }
 
     @Test

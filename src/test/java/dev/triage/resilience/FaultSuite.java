@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.triage.database.embedded.EmbeddedPostgres;
 import dev.triage.support.Api;
+import dev.triage.support.LogCapture;
 
 /**
  * The fault suite's machinery: each fault breaks the suite's own PostgreSQL for real while
@@ -133,13 +134,16 @@ abstract class FaultSuite {
     Map<String, Double> metricDelta = Map.of();
 
     void run(Fault fault) throws Exception {
+        LogCapture log = LogCapture.installed();
+        int logRecordsBefore = log.count();
         Map<String, Double> failuresBefore = failureCounters();
         double openedBefore = breakerOpened();
         long injected;
         long removed;
         List<Load.Sample> samples;
         Map<String, String> acknowledged;
-        try (Load load = new Load(base().toString().replaceAll("/$", ""), knownIds, fault.clients(), fault.mix())) {
+        try (Load load = new Load(base().toString().replaceAll("/$", ""),
+                "http://" + base().getHost() + ":" + dev.triage.support.Api.managementPort(), knownIds, fault.clients(), fault.mix())) {
             Load.pause(1000);
             injected = System.nanoTime();
             fault.inject().run();
@@ -172,6 +176,10 @@ abstract class FaultSuite {
         REPORT.add(row);
         System.out.println("[fault-report] " + row);
 
+        // An outage is a state change, logged once: no ERROR record, no stack trace, nothing uncaught.
+        int logRecords = log.count() - logRecordsBefore;
+        System.out.printf("[fault-report] %s: %d ERROR or stack-trace log records%n", fault.name(), logRecords);
+        assertEquals(0, logRecords, "ERROR or stack-trace log records during the fault: " + log.examples());
         // Nothing but 2xx, 4xx and 503; every HTTP request got an answer.
         List<Load.Sample> bad = samples.stream().filter(s -> s.status() == 0 || (s.status() >= 500 && s.status() != 503))
                 .toList();
@@ -369,7 +377,7 @@ abstract class FaultSuite {
     // --- metrics ---------------------------------------------------------------------------------
 
     static String scrape() {
-        return given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
+        return dev.triage.support.Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     static double metric(String name, String labelFragment) {

@@ -53,6 +53,8 @@ final class Load implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     private final String base;
+    /** The management interface (health), on its own port. */
+    private final String managementBase;
     private final List<String> knownIds;
     private final HttpClient http;
     private final ExecutorService clients;
@@ -61,8 +63,9 @@ final class Load implements AutoCloseable {
     /** Idempotency key -> incident id, for every write the service acknowledged. */
     final Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
-    Load(String base, List<String> knownIds, int clientCount, List<Kind> mix) {
+    Load(String base, String managementBase, List<String> knownIds, int clientCount, List<Kind> mix) {
         this.base = base;
+        this.managementBase = managementBase;
         this.knownIds = knownIds;
         this.clients = Executors.newFixedThreadPool(clientCount + 1);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -105,7 +108,7 @@ final class Load implements AutoCloseable {
 
     private void prober() {
         while (running.get()) {
-            send(Kind.LIVENESS, get("/q/health/live"), null);
+            send(Kind.LIVENESS, HttpRequest.newBuilder(URI.create(managementBase + "/q/health/live")).GET(), null);
             pause(200);
         }
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -16,6 +18,24 @@ public final class Api {
     public static final String ADMIN_TOKEN = "test-admin-token";
 
     private Api() {
+    }
+
+    /**
+     * A request to the management interface (health, metrics), which listens on its own port:
+     * in tests a free one chosen at start (quarkus.management.test-port=0), read back here.
+     */
+    public static RequestSpecification management() {
+        return given().port(managementPort());
+    }
+
+    /** The port the management interface of the running test instance listens on. */
+    public static int managementPort() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        if (port <= 0) {
+            throw new IllegalStateException("the management interface has no bound port (quarkus.management.test-port="
+                    + port + ")");
+        }
+        return port;
     }
 
     public static RequestSpecification json() {
