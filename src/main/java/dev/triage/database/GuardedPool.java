@@ -180,6 +180,14 @@ public class GuardedPool {
         return active == null || Double.isNaN(active.value()) ? 0 : active.value();
     }
 
+    /**
+     * The request pool in use now (replaced after a black hole), for a background read that must
+     * not count as a request: no breaker, no failure bookkeeping (database/SharedMaintenance).
+     */
+    Pool currentPool() {
+        return pool.get();
+    }
+
     /** The name of the request pool in use (the pool_name label of its metrics). */
     public String poolName() {
         return poolName;

@@ -84,7 +84,7 @@ public class MaintenanceMode {
         State previous = current;
         State next = resolve();
         current = next;
-        if (previous.enabled() != next.enabled() || !previous.source().equals(next.source())) {
+        if (previous.enabled() != next.enabled() || (next.enabled() && !previous.source().equals(next.source()))) {
             if (next.enabled()) {
                 Log.infof("Maintenance mode on (source %s): %s; writes answer 503 for now", next.source(), next.reason());
             } else {

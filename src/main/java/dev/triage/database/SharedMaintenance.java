@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -26,10 +27,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The cluster-wide maintenance setting: one row in PostgreSQL (V3), written through any
- * replica and read by every replica every {@code triage.maintenance.poll-interval} (1 s) in the
- * background, together with the optional maintenance file. What was read goes into
- * {@link MaintenanceMode}, whose snapshot the write path checks; a read that fails (database
- * unreachable, breaker open) changes nothing, so the last known state stays in force.
+ * replica (a request: the guarded path) and read by every replica every
+ * {@code triage.maintenance.poll-interval} (1 s) in the background, together with the optional
+ * maintenance file. What was read goes into {@link MaintenanceMode}, whose snapshot the write
+ * path checks; a read that fails (database unreachable) changes nothing, so the last known state
+ * stays in force.
  */
 @ApplicationScoped
 public class SharedMaintenance {
@@ -37,8 +39,12 @@ public class SharedMaintenance {
     static final String COLUMNS = "enabled, reason, retry_after_seconds, changed_at";
     static final int MAX_REASON = 500;
     static final int DEFAULT_RETRY_AFTER = 60;
+    /** A read of the shared row that takes longer is abandoned (the next poll tries again). */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
     private final Database database;
+    private final GuardedPool guarded;
+    private final FailureClassifier classifier;
     private final Migrations migrations;
     private final MaintenanceMode mode;
     private final MaintenanceConfig config;
@@ -50,9 +56,11 @@ public class SharedMaintenance {
     private volatile MaintenanceMode.Setting fileSetting = MaintenanceMode.Setting.OFF;
     private long timer = -1;
 
-    public SharedMaintenance(Database database, Migrations migrations, MaintenanceMode mode, MaintenanceConfig config,
-            Vertx vertx) {
+    public SharedMaintenance(Database database, GuardedPool guarded, FailureClassifier classifier, Migrations migrations,
+            MaintenanceMode mode, MaintenanceConfig config, Vertx vertx) {
         this.database = database;
+        this.guarded = guarded;
+        this.classifier = classifier;
         this.migrations = migrations;
         this.mode = mode;
         this.config = config;
@@ -102,9 +110,14 @@ public class SharedMaintenance {
 
     private void readShared() {
         if (!migrations.applied() || !reading.compareAndSet(false, true)) {
-            return; // no table yet, or the previous read is still out (bounded by the operation budget)
+            return; // no table yet, or the previous read is still out (bounded by READ_TIMEOUT)
         }
-        database.query("maintenance.follow", "SELECT " + COLUMNS + " FROM maintenance_mode", Tuple.tuple())
+        // On a request-pool connection (no connection of its own for the budget), but not through
+        // the breaker or the failure bookkeeping: a background read is not a request, and like the
+        // health probe it keeps looking while the breaker is open.
+        guarded.currentPool()
+                .withConnection(connection -> connection.query("SELECT " + COLUMNS + " FROM maintenance_mode").execute())
+                .ifNoItem().after(READ_TIMEOUT).fail()
                 .subscribe().with(rows -> {
                     reading.set(false);
                     mode.followShared(setting(rows));
@@ -114,8 +127,8 @@ public class SharedMaintenance {
                     }
                 }, failure -> {
                     reading.set(false);
-                    String problem = failure instanceof DatabaseUnavailableException e ? e.category().id()
-                            : failure.getClass().getSimpleName();
+                    String problem = classifier.classify(failure).map(FailureCategory::id)
+                            .orElse(failure.getClass().getSimpleName());
                     if (sharedProblem == null) {
                         // one line when following stops, one when it resumes: not one per poll
                         Log.warnf("Maintenance mode: cannot read the shared setting (%s); the last known state stays"
