@@ -20,6 +20,8 @@ import dev.triage.api.Roles;
 import dev.triage.api.Text;
 import dev.triage.api.TextValidator;
 import dev.triage.database.MaintenanceMode;
+import dev.triage.database.SharedMaintenance;
+import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/admin/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,14 +34,18 @@ public class MaintenanceResource {
     }
 
     private final MaintenanceMode maintenance;
+    private final SharedMaintenance shared;
 
-    public MaintenanceResource(MaintenanceMode maintenance) {
+    public MaintenanceResource(MaintenanceMode maintenance, SharedMaintenance shared) {
         this.maintenance = maintenance;
+        this.shared = shared;
     }
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Whether writes are paused, why, and since when (admin role)")
+    @Operation(summary = "Whether writes are paused, why, and since when (admin role)",
+            description = "The state in force on the replica that answers, from memory: source says which switch"
+                    + " decided it (database, file or default) and sharedReadAt when the shared setting was last read.")
     public MaintenanceMode.State get() {
         return maintenance.state();
     }
@@ -49,12 +55,13 @@ public class MaintenanceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch maintenance mode (admin role)",
             description = "While on, writes answer 503 (type maintenance) with the reason and Retry-After; reads and"
-                    + " prompts keep working. Applies to the replica that receives it.")
-    public MaintenanceMode.State put(@Valid @NotNull Setting setting) {
+                    + " prompts keep working. Stored in the database: every replica follows within 2 s. While the"
+                    + " database is unreachable this answers 503; use the maintenance file (triage.maintenance.file).")
+    public Uni<MaintenanceMode.State> put(@Valid @NotNull Setting setting) {
         if (setting.enabled() && TextValidator.isBlank(setting.reason())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");
         }
         int retryAfter = setting.retryAfterSeconds() == null ? 60 : setting.retryAfterSeconds();
-        return maintenance.set(setting.enabled(), setting.reason(), retryAfter);
+        return shared.set(setting.enabled(), setting.reason(), retryAfter);
     }
 }

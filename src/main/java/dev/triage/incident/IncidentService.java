@@ -136,7 +136,13 @@ public class IncidentService {
         });
     }
 
-    /** Applies a patch if {@code ifMatch} names the current version (else 412). */
+    /**
+     * Applies a patch if {@code ifMatch} names the current version (else 412). A retry whose
+     * first attempt committed but whose reply was lost (the client's connection dropped, or the
+     * database's reply to the UPDATE) names the version before its own change: when the stored
+     * state already equals the requested change, that retry gets 200 with the current
+     * representation instead of a 412 it could not act on. Nothing is written twice.
+     */
     public Uni<Incident> change(UUID id, String ifMatch, IncidentPatch patch) {
         if (patch == null || (patch.status() == null && patch.notes() == null)) {
             throw ProblemException.badRequest("body", "give a status, notes, or both");
@@ -144,7 +150,9 @@ public class IncidentService {
         return repository.findById(id).flatMap(found -> {
             Incident current = found.orElseThrow(() -> notFound(id));
             if (!ETags.matches(ifMatch, current.etag())) {
-                return Uni.createFrom().failure(preconditionFailed(current));
+                return alreadyApplied(current, ifMatch, patch)
+                        ? Uni.createFrom().item(lastKnownGood.remember(current))
+                        : Uni.createFrom().failure(preconditionFailed(current));
             }
             IncidentStatus next = patch.status() == null ? current.status() : patch.status();
             if (!current.status().canBecome(next)) {
@@ -153,9 +161,28 @@ public class IncidentService {
                                 + current.status().id() + " to " + next.id() + "."));
             }
             String notes = patch.notes() == null ? current.notes() : patch.notes();
-            return repository.update(id, current.version(), next, notes)
-                    .map(updated -> lastKnownGood.remember(updated.orElseThrow(() -> preconditionFailed(current))));
+            return repository.update(id, current.version(), next, notes).flatMap(updated -> updated.isPresent()
+                    ? Uni.createFrom().item(lastKnownGood.remember(updated.get()))
+                    // No row at that version: a concurrent change, or this request's own UPDATE
+                    // committed by an attempt whose reply was lost and then retried by GuardedPool.
+                    : repository.findById(id).map(now -> {
+                        Incident stored = now.orElseThrow(() -> notFound(id));
+                        if (alreadyApplied(stored, current.etag(), patch)) {
+                            return lastKnownGood.remember(stored);
+                        }
+                        throw preconditionFailed(stored);
+                    }));
         });
+    }
+
+    /**
+     * The stored incident already carries everything the patch asks for, and the client's
+     * If-Match names an earlier version of it (it read the incident before the change).
+     */
+    static boolean alreadyApplied(Incident stored, String ifMatch, IncidentPatch patch) {
+        return ETags.namesEarlierVersion(ifMatch, stored.version())
+                && (patch.status() == null || patch.status() == stored.status())
+                && (patch.notes() == null || patch.notes().equals(stored.notes()));
     }
 
     private static ProblemException notFound(UUID id) {
