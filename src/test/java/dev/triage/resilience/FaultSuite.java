@@ -58,7 +58,7 @@ abstract class FaultSuite {
     /** triage.database.operation-timeout: no database operation may take longer. */
     static final long BUDGET_MS = 3000;
     /** @CircuitBreaker(delay) on GuardedPool: the longest the breaker keeps refusing after a repair. */
-    static final long BREAKER_DELAY_MS = 5000;
+    static final long BREAKER_DELAY_MS = dev.triage.database.GuardedPool.BREAKER_DELAY_MILLIS;
     /** Scheduling slack on a 2-core machine under load. */
     static final long LATENCY_MARGIN_MS = 1000;
     static final long RECOVERY_MARGIN_MS = 3000;
