@@ -10,9 +10,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.Roles;
+import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
 import dev.triage.database.GuardedPool;
 import io.quarkus.logging.Log;
@@ -37,6 +42,10 @@ public class CircuitBreakerResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Close a circuit breaker and forget its history (admin role)",
             description = "For after a fix, when waiting for the breaker's own half-open probe is not wanted.")
+    @APIResponse(responseCode = "200", description = "The breaker's name, its state before (previousState) and now (state)",
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT, additionalProperties = String.class)))
+    @APIResponse(responseCode = "404", description = "No circuit breaker of that name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Map<String, String> reset(@PathParam("name") String name) {
         if (!GuardedPool.BREAKER.equals(name)) {
             throw ProblemException.notFound("No circuit breaker named '" + name + "' (known: " + GuardedPool.BREAKER + ").");

@@ -13,9 +13,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.ProblemException;
+import dev.triage.api.ProblemResponsesFilter;
 import dev.triage.api.Roles;
 import dev.triage.api.Text;
 import dev.triage.api.TextValidator;
@@ -57,6 +61,9 @@ public class MaintenanceResource {
             description = "While on, writes answer 503 (type maintenance) with the reason and Retry-After; reads and"
                     + " prompts keep working. Stored in the database: every replica follows within 2 s. While the"
                     + " database is unreachable this answers 503; use the maintenance file (triage.maintenance.file).")
+    @APIResponse(responseCode = "200", description = "The state now in force on this replica",
+            content = @Content(schema = @Schema(implementation = MaintenanceMode.State.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<MaintenanceMode.State> put(@Valid @NotNull Setting setting) {
         if (setting.enabled() && TextValidator.isBlank(setting.reason())) {
             throw ProblemException.badRequest("reason", "is required to switch maintenance on");

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.triage.api.CallerRateLimited;
 import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
+import dev.triage.api.ProblemResponsesFilter;
 import dev.triage.api.Roles;
 import io.smallrye.mutiny.Uni;
 
@@ -49,10 +50,11 @@ public class AlertmanagerResource {
                     + " max_alerts in Alertmanager's webhook_configs.")
     @APIResponse(responseCode = "200", description = "What became of each alert",
             content = @Content(schema = @Schema(implementation = Received.class)))
-    @APIResponse(responseCode = "413", description = "More alerts than triage.alerts.max-per-notification",
+    @APIResponse(responseCode = "413", description = "The body is larger than the size limit (64 KiB as shipped), or it"
+            + " carries more alerts than triage.alerts.max-per-notification",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "This sender's rate is exceeded; Retry-After says when to try again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = ProblemResponsesFilter.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Received> receive(@Valid @NotNull AlertmanagerPayload payload) {
         if (payload.alerts().size() > maxAlerts) {
             throw new ProblemException(413, "too-many-alerts", "Too many alerts",

@@ -35,6 +35,7 @@ import dev.triage.api.CallerRateLimited;
 import dev.triage.api.Callers;
 import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
+import dev.triage.api.ProblemResponsesFilter;
 import dev.triage.api.Roles;
 import dev.triage.api.PublicUrls;
 import dev.triage.api.Sourced;
@@ -86,7 +87,8 @@ public class IncidentResource {
     @APIResponse(responseCode = "200", description = "Idempotent replay: the incident this key created",
             content = @Content(schema = @Schema(implementation = Incident.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = ProblemResponsesFilter.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> create(
             @Parameter(description = "Makes retries safe; up to 200 printable characters")
             @HeaderParam(IDEMPOTENCY_KEY) @Pattern(regexp = "[\\x21-\\x7E]{1,200}", message = "must be 1 to 200 printable ASCII characters") String idempotencyKey,
@@ -110,6 +112,7 @@ public class IncidentResource {
                     + " Triage-Data-Source: cache.")
     @APIResponse(responseCode = "200", description = "The incident", content = @Content(schema = @Schema(implementation = Incident.class)))
     @APIResponse(responseCode = "404", description = "No such incident", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> get(@PathParam("id") String id) {
         return incidents.get(parseId(id)).map(sourced -> sourced.ok().tag(unquoted(sourced.value())).build());
     }
@@ -119,6 +122,7 @@ public class IncidentResource {
     @Operation(summary = "Incidents, newest first, a page at a time",
             description = "Follow nextCursor (also in the Link header) for the next page.")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(schema = @Schema(implementation = IncidentPage.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> list(
             @Parameter(description = "open, acknowledged or resolved") @QueryParam("status") String status,
             @Parameter(description = "low, medium, high or critical") @QueryParam("urgency") String urgency,
@@ -149,7 +153,8 @@ public class IncidentResource {
     @APIResponse(responseCode = "409", description = "The status cannot go backwards", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match does not name the current version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "If-Match is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = ProblemResponsesFilter.TOO_MANY_REQUESTS)
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> patch(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull IncidentPatch patch) {
         UUID incidentId = parseId(id);
@@ -171,6 +176,7 @@ public class IncidentResource {
             @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptDocument.class)) })
     @APIResponse(responseCode = "404", description = "No such incident", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> prompt(@PathParam("id") String id, @Context Request request) {
         PromptFormat format = PromptFormat.negotiate(request);
         return incidents.get(parseId(id)).map(sourced -> {

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.triage.api.Problem;
+import dev.triage.api.ProblemResponsesFilter;
 import dev.triage.api.Roles;
 import dev.triage.api.PublicUrls;
 import io.smallrye.mutiny.Uni;
@@ -60,6 +61,9 @@ public class PlaybookResource {
     @Operation(summary = "Create or replace a playbook (admin role)")
     @APIResponse(responseCode = "200", description = "Replaced (or unchanged)")
     @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "404", description = "The playbook was deleted by another request while this one ran",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> put(@PathParam("id") @Pattern(regexp = ID_PATTERN, message = "must be lower-case letters, digits and dashes") String id,
             @Valid @NotNull Playbook playbook) {
         return catalogue.save(id, playbook).map(saved -> saved.created()
@@ -74,6 +78,7 @@ public class PlaybookResource {
     @Operation(summary = "Delete a playbook (admin role)")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such playbook", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = ProblemResponsesFilter.DATABASE_UNAVAILABLE)
     public Uni<Response> delete(@PathParam("id") String id) {
         return catalogue.delete(id).map(ignored -> Response.noContent().build());
     }
