@@ -88,11 +88,17 @@ class K8sFactsTest {
         assertEquals("http", ingress.at("/0/ports/0/port").asText());
         assertEquals("management", ingress.at("/1/ports/0/port").asText());
         assertEquals("prometheus", ingress.at("/1/from/0/podSelector/matchLabels/app.kubernetes.io~1name").asText());
-        // Egress: DNS here, the database in triage-database; nothing open to every destination.
-        for (String name : List.of("triage", "triage-database")) {
-            one(overlay, "NetworkPolicy", name).at("/spec/egress").forEach(rule -> assertFalse(
-                    rule.path("to").isMissingNode() || rule.get("to").isEmpty(),
-                    overlay + ": NetworkPolicy " + name + " has an egress rule to anywhere"));
+        // Egress: DNS here, the database in triage-database (and the identity provider in production);
+        // nothing open to every destination, in any policy.
+        one(overlay, "NetworkPolicy", "triage-database");
+        for (ObjectNode any : Manifests.ofKind(overlay, "NetworkPolicy")) {
+            String name = any.at("/metadata/name").asText();
+            any.at("/spec/egress").forEach(rule -> {
+                assertFalse(rule.path("to").isMissingNode() || rule.get("to").isEmpty(),
+                        overlay + ": NetworkPolicy " + name + " has an egress rule to anywhere");
+                rule.get("to").forEach(peer -> assertFalse(peer.at("/ipBlock/cidr").asText().endsWith("/0"),
+                        overlay + ": NetworkPolicy " + name + " lets egress go to " + peer));
+            });
         }
     }
 
@@ -188,6 +194,134 @@ class K8sFactsTest {
         assertTrue(heapMi <= limitMi / 2, overlay + ": -Xmx" + heapMi + "m leaves too little of " + limit
                 + " for everything outside the heap (measured ~190 MiB on the JVM)");
         assertEquals(container.at("/resources/requests/memory").asText(), limit, overlay + ": memory request = limit");
+    }
+
+    /** A static token entry as StaticTokens accepts it: name, known roles, at least 16 token characters. */
+    private static final java.util.regex.Pattern TOKEN_ENTRY = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9._-]{1,64}:(reader|writer|admin|alert-sender)(,(reader|writer|admin|alert-sender))*"
+                    + ":[A-Za-z0-9\\-._~+/]{16,}=*");
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void apiTokensComeFromTheMountedSecretFile(String overlay) {
+        JsonNode container = triageContainer(overlay);
+        Map<String, String> env = new java.util.HashMap<>();
+        container.path("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
+        assertFalse(env.containsKey("TRIAGE_ADMIN_TOKEN"), overlay + ": the deprecated TRIAGE_ADMIN_TOKEN is set");
+        assertFalse(env.containsKey("TRIAGE_AUTH_TOKENS"), overlay + ": tokens in the manifests");
+        JsonNode volume = volume(overlay, "api-tokens");
+        // Required: without its tokens a pod must not start (StaticTokens refuses an unreadable file).
+        assertTrue(volume.at("/secret/secretName").asText().startsWith("triage-api-tokens"), overlay + ": " + volume);
+        assertFalse(volume.at("/secret/optional").asBoolean(false), overlay + ": the tokens Secret is optional");
+        assertEquals(mountPath(container, "api-tokens") + "/tokens", env.get("TRIAGE_AUTH_TOKENS_FILE"),
+                overlay + ": TRIAGE_AUTH_TOKENS_FILE names the key tokens of the mounted Secret");
+        if (overlay.equals("dev")) {
+            // The generated throwaway Secret must be one the service accepts, or dev pods never start.
+            JsonNode secret = Manifests.ofKind("dev", "Secret").stream()
+                    .filter(o -> o.at("/metadata/name").asText().startsWith("triage-api-tokens")).findFirst().orElseThrow();
+            String tokens = new String(java.util.Base64.getMimeDecoder().decode(secret.at("/data/tokens").asText()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            for (String entry : tokens.strip().split("\\s+")) {
+                assertTrue(TOKEN_ENTRY.matcher(entry).matches(), "dev: a token entry the service refuses: " + entry.split(":")[0]);
+            }
+        } else {
+            assertTrue(Manifests.ofKind(overlay, "Secret").stream()
+                    .noneMatch(o -> o.at("/metadata/name").asText().startsWith("triage-api-tokens")),
+                    overlay + ": the tokens Secret is created out of band, never rendered");
+        }
+    }
+
+    @Test
+    void theExampleTokensSecretHoldsNoToken() throws IOException {
+        JsonNode example = readLocal("k8s/base/api-tokens.example.yaml");
+        assertEquals("triage-api-tokens", example.at("/metadata/name").asText());
+        String tokens = example.at("/stringData/tokens").asText();
+        assertTrue(tokens.contains("alert-sender"), "the example shows the roles");
+        for (String line : tokens.split("\\R")) {
+            assertTrue(line.isBlank() || line.strip().startsWith("#"), "the example holds a token entry: " + line);
+        }
+        assertFalse(Files.readString(Manifests.ROOT.resolve("k8s/base/kustomization.yaml"))
+                .matches("(?s).*\\n\\s*-\\s*api-tokens\\.example\\.yaml.*"), "the example is applied");
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void maintenanceCanBeSwitchedOnByAnOptionalConfigMap(String overlay) {
+        JsonNode container = triageContainer(overlay);
+        JsonNode volume = volume(overlay, "maintenance");
+        assertEquals("triage-maintenance", volume.at("/configMap/name").asText());
+        assertTrue(volume.at("/configMap/optional").asBoolean(), overlay + ": without the ConfigMap pods must start");
+        String file = null;
+        for (JsonNode e : container.path("env")) {
+            if (e.get("name").asText().equals("TRIAGE_MAINTENANCE_FILE")) {
+                file = e.get("value").asText();
+            }
+        }
+        assertEquals(mountPath(container, "maintenance") + "/maintenance.properties", file, overlay);
+        assertEquals("${TRIAGE_MAINTENANCE_FILE:}", property("triage.maintenance.file"),
+                "the production profile reads TRIAGE_MAINTENANCE_FILE");
+        assertTrue(Manifests.find(overlay, "ConfigMap", "triage-maintenance").isEmpty(),
+                overlay + ": a rendered triage-maintenance would be switched back by every apply");
+    }
+
+    @Test
+    void jwtsAreOptionalAndTheIdentityProviderIsReachable() {
+        JsonNode installation = readLocal("k8s/overlays/production/installation.yaml");
+        for (String overlay : List.of("production", "ha")) {
+            JsonNode jwt = one(overlay, "ConfigMap", "triage-jwt").get("data");
+            assertEquals(Set.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER"),
+                    Set.copyOf(iterable(jwt.fieldNames())), overlay + ": key location and issuer, always together");
+            boolean referenced = false;
+            for (JsonNode from : triageContainer(overlay).path("envFrom")) {
+                referenced |= from.at("/configMapRef/name").asText().equals("triage-jwt")
+                        && from.at("/configMapRef/optional").asBoolean();
+            }
+            assertTrue(referenced, overlay + ": the pods read triage-jwt (optional)");
+            JsonNode egress = one(overlay, "NetworkPolicy", "triage-identity-provider").at("/spec/egress/0");
+            assertEquals(installation.at("/data/identityProviderCidr").asText(), egress.at("/to/0/ipBlock/cidr").asText());
+            assertEquals(443, egress.at("/ports/0/port").asInt(), overlay + ": JWKS over HTTPS");
+        }
+        assertTrue(Manifests.find("dev", "NetworkPolicy", "triage-identity-provider").isEmpty());
+    }
+
+    @Test
+    void theAlertmanagerExamplesFitTheNotificationCap() throws IOException {
+        int cap = Integer.parseInt(property("triage.alerts.max-per-notification"));
+        int examples = 0;
+        for (String doc : List.of("README.md", "docs/OPERATIONS.md")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("max_alerts:\\s*(\\d+)")
+                    .matcher(Files.readString(Manifests.ROOT.resolve(doc)));
+            while (m.find()) {
+                examples++;
+                assertTrue(Integer.parseInt(m.group(1)) <= cap, doc + ": max_alerts " + m.group(1)
+                        + " above triage.alerts.max-per-notification " + cap + " (every notification would be a 413)");
+            }
+        }
+        assertTrue(examples >= 2, "Alertmanager examples with max_alerts found: " + examples);
+    }
+
+    private static JsonNode volume(String overlay, String name) {
+        for (JsonNode v : one(overlay, "Deployment", "triage").at("/spec/template/spec/volumes")) {
+            if (v.get("name").asText().equals(name)) {
+                return v;
+            }
+        }
+        throw new AssertionError(overlay + ": no volume " + name);
+    }
+
+    private static String mountPath(JsonNode container, String volume) {
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (m.get("name").asText().equals(volume)) {
+                return m.get("mountPath").asText();
+            }
+        }
+        throw new AssertionError("volume " + volume + " is not mounted");
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> list = new java.util.ArrayList<>();
+        it.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
