@@ -267,21 +267,40 @@ class K8sFactsTest {
     @Test
     void jwtsAreOptionalAndTheIdentityProviderIsReachable() {
         JsonNode installation = readLocal("k8s/overlays/production/installation.yaml");
+        JsonNode example = readLocal("k8s/overlays/production/jwt.example.yaml");
+        assertEquals("triage-jwt", example.at("/metadata/name").asText());
+        assertEquals(Set.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER"),
+                Set.copyOf(iterable(example.get("data").fieldNames())), "key location and issuer, always together");
+        example.get("data").forEach(v -> assertFalse(v.asText().isBlank(), "an empty MP_JWT_* value stops the service"));
         for (String overlay : List.of("production", "ha")) {
-            JsonNode jwt = one(overlay, "ConfigMap", "triage-jwt").get("data");
-            assertEquals(Set.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER"),
-                    Set.copyOf(iterable(jwt.fieldNames())), overlay + ": key location and issuer, always together");
+            // Not rendered: created by the operator when wanted (an empty one would stop every pod).
+            assertTrue(Manifests.find(overlay, "ConfigMap", "triage-jwt").isEmpty(), overlay);
             boolean referenced = false;
             for (JsonNode from : triageContainer(overlay).path("envFrom")) {
                 referenced |= from.at("/configMapRef/name").asText().equals("triage-jwt")
                         && from.at("/configMapRef/optional").asBoolean();
             }
-            assertTrue(referenced, overlay + ": the pods read triage-jwt (optional)");
+            assertTrue(referenced, overlay + ": the pods read triage-jwt when it exists (optional)");
             JsonNode egress = one(overlay, "NetworkPolicy", "triage-identity-provider").at("/spec/egress/0");
             assertEquals(installation.at("/data/identityProviderCidr").asText(), egress.at("/to/0/ipBlock/cidr").asText());
             assertEquals(443, egress.at("/ports/0/port").asInt(), overlay + ": JWKS over HTTPS");
         }
         assertTrue(Manifests.find("dev", "NetworkPolicy", "triage-identity-provider").isEmpty());
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void noSettingTheServiceReadsIsEmpty(String overlay) {
+        // An empty value is not "unset" for every setting: empty MP_JWT_* values stop the service.
+        JsonNode container = triageContainer(overlay);
+        container.path("env").forEach(e -> assertFalse(e.has("value") && e.get("value").asText().isEmpty(),
+                overlay + ": empty env " + e.get("name").asText()));
+        for (JsonNode from : container.path("envFrom")) {
+            String name = from.at("/configMapRef/name").asText();
+            Manifests.find(overlay, "ConfigMap", name).ifPresent(map -> map.path("data").fields().forEachRemaining(
+                    e -> assertFalse(e.getValue().asText().isEmpty(), overlay + ": ConfigMap " + name + " sets "
+                            + e.getKey() + " empty")));
+        }
     }
 
     @Test
