@@ -42,30 +42,35 @@ printf "CREATE ROLE triage LOGIN PASSWORD 'rss';\nCREATE DATABASE triage OWNER t
   | as_pg "$PGBIN/postgres" --single -D "$WORK/pgdata" postgres >/dev/null 2>&1
 as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgrun/pg.log" -w -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/pgrun" start >/dev/null
 
+# A static API token (README: Authentication) for every request; one token drives all the load, so
+# its per-caller write limit is lifted (the limiter still runs on every write).
+TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+AUTH="Authorization: Bearer $TOKEN"
 # shellcheck disable=SC2086
-DB_HOST=127.0.0.1 DB_PORT=$PG_PORT DB_PASSWORD=rss java $JVM_FLAGS \
+DB_HOST=127.0.0.1 DB_PORT=$PG_PORT DB_PASSWORD=rss TRIAGE_AUTH_TOKENS="rss:reader,writer:$TOKEN" java $JVM_FLAGS \
+  -Dtriage.rate-limit.writes.per-minute=1000000000 -Dtriage.rate-limit.writes.burst=1000000 \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT" \
   -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
   -Dquarkus.log.level=WARN -jar "$JAR" >"$WORK/triage.log" 2>&1 &
 PID=$!; PIDS+=("$PID")
 API="http://127.0.0.1:$HTTP_PORT"
 for _ in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/incidents?limit=1")" = 200 ] && break; sleep 0.5
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$API/api/v1/incidents?limit=1")" = 200 ] && break; sleep 0.5
 done
 rss() { awk -v k="$1" '$1==k":" {print int($2/1024)}' "/proc/$PID/status"; }
 echo "started: RSS $(rss VmRSS) MiB (flags: $JVM_FLAGS)"
 
 EXCERPT=$(head -c 12000 /dev/urandom | base64 -w0 | head -c 16000)
 BODY="{\"issueDescription\":\"rss measurement\",\"errorMessage\":\"FATAL: sorry, too many clients already (53300)\",\"urgency\":\"high\",\"logExcerpt\":\"$EXCERPT\"}"
-ID=$(curl -s "$API/api/v1/incidents" -H 'Content-Type: application/json' -d "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+ID=$(curl -s "$API/api/v1/incidents" -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 PROMPT='{"issueDescription":"API returning 500 errors","errorMessage":"Internal Server Error: Database connection failed","environment":"production","language":"python","urgency":"critical","includeLogs":true}'
-hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -m POST -T application/json -d "$BODY" "$API/api/v1/incidents" >"$WORK/w.txt" &
+hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -H "$AUTH" -m POST -T application/json -d "$BODY" "$API/api/v1/incidents" >"$WORK/w.txt" &
 PIDS+=($!)
-hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" "$API/api/v1/incidents/$ID" >"$WORK/r.txt" &
+hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -H "$AUTH" "$API/api/v1/incidents/$ID" >"$WORK/r.txt" &
 PIDS+=($!)
-hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" "$API/api/v1/incidents?limit=100" >"$WORK/l.txt" &
+hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -H "$AUTH" "$API/api/v1/incidents?limit=100" >"$WORK/l.txt" &
 PIDS+=($!)
-hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -m POST -T application/json -d "$PROMPT" "$API/api/v1/prompts" >"$WORK/p.txt" &
+hey -z "${LOAD_SECONDS}s" -c "$CONCURRENCY" -H "$AUTH" -m POST -T application/json -d "$PROMPT" "$API/api/v1/prompts" >"$WORK/p.txt" &
 PIDS+=($!)
 wait "${PIDS[@]:1}"
 alive() { [ -r "/proc/$PID/status" ] && ! grep -q '^State:.*zombie' "/proc/$PID/status"; }

@@ -246,7 +246,13 @@ pass
 
 # ------------------------------------------------------------------------------------- Triage
 begin "Triage: start the packaged service"
+# Static API tokens (README: Authentication): Alertmanager's webhook token, and a reader and an
+# admin for this script's own reads (incidents, runbook prompts).
+ALERT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+READER_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+ADMIN_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 DB_HOST=127.0.0.1 DB_PORT=$PG_PORT DB_NAME=triage DB_USER=triage DB_PASSWORD=$DB_PASSWORD \
+  TRIAGE_AUTH_TOKENS="alertmanager:alert-sender:$ALERT_TOKEN e2e-reader:reader:$READER_TOKEN e2e-admin:admin:$ADMIN_TOKEN" \
   "$JAVA" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$TRIAGE_PORT" \
   -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
   -Dtriage.health.probe-interval=PT1S \
@@ -278,6 +284,11 @@ receivers:
     webhook_configs:
       - url: $TRIAGE/api/v1/alerts/alertmanager
         send_resolved: true
+        max_alerts: 50
+        http_config:
+          authorization:
+            type: Bearer
+            credentials: $ALERT_TOKEN
 EOF
 "$AM_BIN" --config.file="$WORK/alertmanager.yml" --storage.path="$WORK/alertmanager" \
   --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= --log.level=debug \
@@ -287,6 +298,16 @@ AM_PID=$!
 am_ready() { alive "$AM_PID" || return 99; http "$AM/-/ready"; }
 wait_until 30 am_ready || fail "Alertmanager not ready after ${WAITED} s"
 pass
+
+begin "Triage: the webhook refuses a notification without the alert-sender token"
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
+AM_BODY='{"version":"4","status":"firing","alerts":[]}'
+code=$(status_of -X POST -H 'Content-Type: application/json' -d "$AM_BODY" "$TRIAGE/api/v1/alerts/alertmanager")
+[ "$code" = 401 ] || fail "without a token: $code"
+code=$(status_of -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $READER_TOKEN" -d "$AM_BODY" \
+  "$TRIAGE/api/v1/alerts/alertmanager")
+[ "$code" = 403 ] || fail "with a reader token: $code"
+pass "401 without a token, 403 with a reader's"
 
 begin "Prometheus: start with the shipped rules (monitoring/triage-alerts.rules.yml)"
 cat >"$WORK/prometheus.yml" <<EOF
@@ -371,7 +392,8 @@ for g in d["data"]["groups"]:
             out.add("category=" + urllib.parse.quote(c))
 print(" ".join(sorted(out)))' "$CATEGORIES") || fail "reading runbook_url annotations: $RUNBOOK_QUERIES"
 for query in $RUNBOOK_QUERIES; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$TRIAGE/api/v1/diagnostics/prompt?$query" || true)
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" \
+    "$TRIAGE/api/v1/diagnostics/prompt?$query" || true)
   [ "$code" = 200 ] || fail "GET /api/v1/diagnostics/prompt?$query answered $code"
 done
 pass "$(wc -w <<<"$RUNBOOK_QUERIES") prompts: $RUNBOOK_QUERIES"
@@ -400,7 +422,7 @@ pg_start || fail "pg_ctl start failed"
 pass
 
 # ------------------------------------------------------------------------------- the incident
-incident_json() { http "$TRIAGE/api/v1/incidents?limit=100"; }
+incident_json() { http -H "Authorization: Bearer $READER_TOKEN" "$TRIAGE/api/v1/incidents?limit=100"; }
 INCIDENT_EXPR='next((i["id"] + " " + i["status"] for i in d["items"] if (i.get("labels") or {}).get("alertname") == "TriageDatabaseUnreachable"), "")'
 incident_listed() { incident_json | json "$INCIDENT_EXPR"; }
 
@@ -424,12 +446,12 @@ pass
 # ------------------------------------------------------------------------ graceful shutdown
 # Kubernetes sends SIGTERM; during quarkus.shutdown.delay (5 s in production) readiness must be
 # DOWN, so the pod leaves the endpoints, while requests are still answered.
-status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
 begin "Triage: SIGTERM takes readiness DOWN during the shutdown delay while requests are still served"
 kill -TERM "$TRIAGE_PID"
 ready_down() { [ "$(status_of "$MGMT/q/health/ready")" = "503" ]; }
 wait_until 4 ready_down || fail "readiness still $(status_of "$MGMT/q/health/ready") after SIGTERM"
-PROMPT_DURING=$(status_of -X POST -H 'Content-Type: application/json' -d '{"issueDescription":"shutdown"}' "$TRIAGE/api/v1/prompts")
+PROMPT_DURING=$(status_of -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $READER_TOKEN" \
+  -d '{"issueDescription":"shutdown"}' "$TRIAGE/api/v1/prompts")
 [ "$PROMPT_DURING" = "200" ] || fail "a prompt during the shutdown delay answered $PROMPT_DURING"
 pass "ready 503, prompt 200 during the delay"
 
@@ -437,6 +459,12 @@ begin "Triage: exits by itself after the delay"
 triage_gone() { ! alive "$TRIAGE_PID"; }
 wait_until 30 triage_gone || fail "still running ${WAITED} s after SIGTERM"
 pass
+
+begin "Triage: no token in its log"
+for token in "$ALERT_TOKEN" "$READER_TOKEN" "$ADMIN_TOKEN"; do
+  if grep -qF "$token" "$WORK/logs/triage.log"; then fail "a token appears in triage.log"; fi
+done
+pass "$(grep -c '' "$WORK/logs/triage.log") lines checked"
 
 step="done"
 log "all steps passed"

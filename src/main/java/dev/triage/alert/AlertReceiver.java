@@ -32,6 +32,9 @@ public class AlertReceiver {
     public record Outcome(String fingerprint, String status, String incidentId, String action) {
     }
 
+    /** The idempotency scope of alerts: shared by every alert-sender, so HA Alertmanager replicas that send the same alert find one incident. */
+    static final String SOURCE = "alertmanager";
+
     private final IncidentService incidents;
 
     public AlertReceiver(IncidentService incidents) {
@@ -45,9 +48,10 @@ public class AlertReceiver {
     }
 
     private Uni<Outcome> receive(AlertmanagerPayload.Alert alert) {
+        // In the service's own idempotency scope (IncidentService.record): no API caller can own this key.
         String key = "alertmanager:" + alert.fingerprint() + ":" + (alert.startsAt() == null ? "" : alert.startsAt());
         boolean resolved = "resolved".equalsIgnoreCase(alert.status());
-        return incidents.record(context(alert), key).flatMap(creation -> {
+        return incidents.record(context(alert), SOURCE, key).flatMap(creation -> {
             if (!resolved) {
                 return Uni.createFrom().item(new Outcome(alert.fingerprint(), alert.status(),
                         creation.incident().id().toString(), creation.created() ? "created" : "existing"));
@@ -78,7 +82,7 @@ public class AlertReceiver {
                 urgency(labels.get("severity")),
                 true, true,
                 service(firstNonBlank(labels.get("service"), labels.get("job"), labels.get("app"), null)),
-                choice(DatabaseKind.class, labels.get("database"), labels.get("db_system")),
+                database(labels.get("database"), labels.get("db_system")),
                 labels(labels),
                 truncate(log.toString().strip(), 16000));
     }
@@ -93,6 +97,20 @@ public class AlertReceiver {
             case "info", "low", "none" -> Urgency.LOW;
             default -> Urgency.MEDIUM;
         };
+    }
+
+    /** The first label naming a database Triage knows (prompt/databases.json), else the default. */
+    private static DatabaseKind database(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null) {
+                try {
+                    return DatabaseKind.fromId(candidate);
+                } catch (IllegalArgumentException ignored) {
+                    // not one of ours: fall back to the default
+                }
+            }
+        }
+        return null;
     }
 
     private static <E extends Enum<E> & Choice> E choice(Class<E> type, String... candidates) {

@@ -28,7 +28,8 @@ public record AlertmanagerPayload(
         Map<String, String> commonLabels,
         Map<String, String> commonAnnotations,
         String externalURL,
-        @NotNull @Size(max = 500) List<@NotNull @Valid Alert> alerts) {
+        // capped by triage.alerts.max-per-notification in AlertmanagerResource (a 413 that names the cap)
+        @NotNull List<@NotNull @Valid Alert> alerts) {
 
     @Schema(name = "AlertmanagerAlert")
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -20,9 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.triage.database.DatabaseQueryException;
 import dev.triage.database.DatabaseUnavailableException;
@@ -100,7 +98,7 @@ public class ProblemMappers {
     public Response validation(ConstraintViolationException e) {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+            errors.add(fieldError(v));
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message));
         String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
@@ -135,13 +133,35 @@ public class ProblemMappers {
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Request failed" : known.getReasonPhrase();
-        String slug = title.toLowerCase().replace(' ', '-');
+        String slug = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
         Map<String, String> headers = new java.util.HashMap<>();
-        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
-        if (allow != null) {
-            headers.put(HttpHeaders.ALLOW, allow);
-        }
-        return respond(status, slug, title, e.getMessage(), null, null, headers);
+        String detail = switch (status) {
+            case 404 -> "There is no resource at this path.";
+            case 405 -> {
+                RoutingContext rc = currentRequest.getCurrent();
+                String allow = AllowedMethods.of(rc == null ? null : rc.normalizedPath());
+                if (!allow.isEmpty()) {
+                    headers.put(HttpHeaders.ALLOW, allow);
+                }
+                String method = rc == null ? "this method" : rc.request().method().name();
+                yield "This resource does not support " + method + (allow.isEmpty() ? "." : "; it supports " + allow + ".");
+            }
+            case 406 -> "This resource cannot produce any media type the Accept header asks for.";
+            case 415 -> "This resource does not accept this Content-Type; send application/json.";
+            default -> title + ".";
+        };
+        return respond(status, slug, title, detail, null, null, headers);
+    }
+
+    /**
+     * Reading the request failed because the client went away or sent a broken stream (a bad
+     * chunk, say): there is usually nobody left to answer, and it is not Triage's failure.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(java.io.IOException e) {
+        Log.debugf("Reading the request failed: %s", e.toString());
+        return respond(400, "bad-request", "Bad request", "The request body could not be read.", null, null,
+                Map.of("Connection", "close"));
     }
 
     @ServerExceptionMapper
@@ -150,26 +170,9 @@ public class ProblemMappers {
     }
 
     private Response badJson(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m ? pathOf(m) : null;
-        String message;
-        if (e instanceof UnrecognizedPropertyException u) {
-            field = u.getPropertyName();
-            message = "is not a known field";
-        } else if (e instanceof InvalidFormatException f) {
-            message = "has an invalid value" + (f.getValue() == null ? "" : " '" + f.getValue() + "'");
-        } else if (e instanceof MismatchedInputException) {
-            message = "has the wrong type";
-        } else if (e instanceof JsonMappingException && e.getCause() != null && e.getCause().getMessage() != null) {
-            message = e.getCause().getMessage();
-        } else {
-            message = "is not valid JSON";
-            field = field == null || field.isEmpty() ? "body" : field;
-        }
-        if (field == null || field.isEmpty()) {
-            field = "body";
-        }
-        return respond(400, "validation", "Invalid request", field + ": " + message, null,
-                List.of(new Problem.FieldError(field, message)), Map.of());
+        Problem.FieldError error = JsonProblems.describe(e);
+        return respond(400, "validation", "Invalid request", error.field() + ": " + error.message(), null,
+                List.of(error), Map.of());
     }
 
     private Response unavailable(FailureCategory category, String detail, int retryAfterSeconds) {
@@ -188,7 +191,7 @@ public class ProblemMappers {
     private Response respond(int status, String slug, String title, String detail, String category,
             List<Problem.FieldError> errors, Map<String, String> headers) {
         RoutingContext rc = currentRequest.getCurrent();
-        String instance = rc == null ? null : rc.request().path();
+        String instance = HttpProblems.instance(rc);
         Problem body = new Problem(Problem.TYPE_PREFIX + slug, title, status, detail, instance, requestId(),
                 category, errors);
         Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
@@ -214,37 +217,50 @@ public class ProblemMappers {
         };
     }
 
-    /** The field a violation is about, without the method and parameter names. */
-    static String fieldName(Path path) {
+    /**
+     * The field a violation is about, as a dotted name ({@code labels.team}, {@code solutions[2]})
+     * and a JSON pointer ({@code /labels/team}): the method and body parameter names are left out;
+     * a violation on a parameter itself (a header, a path segment) is named after the parameter.
+     */
+    static Problem.FieldError fieldError(ConstraintViolation<?> violation) {
         StringBuilder name = new StringBuilder();
-        for (Path.Node node : path) {
-            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
-                    || node.getKind() == ElementKind.CROSS_PARAMETER || node.getKind() == ElementKind.RETURN_VALUE) {
+        StringBuilder pointer = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            ElementKind kind = node.getKind();
+            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR || kind == ElementKind.CROSS_PARAMETER
+                    || kind == ElementKind.RETURN_VALUE) {
                 continue;
             }
-            if (node.getName() == null) {
+            if (kind == ElementKind.PARAMETER) {
+                parameter = node.getName();
                 continue;
             }
-            if (name.length() > 0) {
-                name.append('.');
+            if (node.isInIterable()) {
+                if (node.getIndex() != null) {
+                    name.append('[').append(node.getIndex()).append(']');
+                    pointer.append('/').append(node.getIndex());
+                } else if (node.getKey() != null && !"<map key>".equals(node.getName())) {
+                    name.append('.').append(node.getKey());
+                    pointer.append('/').append(escape(String.valueOf(node.getKey())));
+                }
             }
-            name.append(node.getName());
+            if (kind == ElementKind.CONTAINER_ELEMENT || node.getName() == null) {
+                continue;
+            }
+            name.append(name.length() > 0 ? "." : "").append(node.getName());
+            pointer.append('/').append(escape(node.getName()));
         }
-        return name.length() == 0 ? "body" : name.toString();
+        if (name.length() > 0) {
+            return new Problem.FieldError(name.toString(), violation.getMessage(), pointer.toString());
+        }
+        // On the parameter itself: a missing body, or a header or path parameter (no JSON pointer).
+        return parameter == null || violation.getInvalidValue() == null
+                ? new Problem.FieldError("body", violation.getMessage(), "")
+                : new Problem.FieldError(parameter, violation.getMessage());
     }
 
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder name = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (name.length() > 0) {
-                    name.append('.');
-                }
-                name.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                name.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return name.toString();
+    private static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
     }
 }

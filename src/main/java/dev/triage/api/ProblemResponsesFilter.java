@@ -40,6 +40,13 @@ public class ProblemResponsesFilter implements OASFilter {
                 // Replaces the generated plain 400 for validated bodies: Triage's are problem+json.
                 responses.addAPIResponse("400", problem("Invalid request: every invalid field is listed in errors"));
                 responses.addAPIResponse("500", problem("A bug: problem+json with a request id, never a stack trace"));
+                // Secured operations: the generated 401/403 become problem+json (api/SecurityProblems).
+                if (responses.getAPIResponse("401") != null) {
+                    responses.addAPIResponse("401", problem("No bearer token, or an invalid one (WWW-Authenticate: Bearer)"));
+                }
+                if (responses.getAPIResponse("403") != null) {
+                    responses.addAPIResponse("403", problem("The token lacks the role this operation needs"));
+                }
                 if (!DATABASE_FREE.contains(path.getKey())) {
                     APIResponse unavailable = problem("The database is unavailable; category says why and"
                             + " Retry-After when to try again");

@@ -28,14 +28,29 @@ public class RequestIds {
     void install(@Observes Router router) {
         // Runs before every other handler, including the body handler, so 413s carry an id too.
         router.route().order(Integer.MIN_VALUE).handler(rc -> {
-            String id = fromHeaders(rc.request().getHeader(HEADER), rc.request().getHeader("traceparent"));
-            rc.put(KEY, id);
-            // Quarkus keeps the MDC per request (Vert.x duplicated context): every log line of it
-            // carries the id (the JSON logs' mdc, %X{requestId} on the console).
-            MDC.put("requestId", id);
-            rc.response().putHeader(HEADER, id);
+            ensure(rc);
             rc.next();
         });
+    }
+
+    /**
+     * The request's id, assigned now if no handler has yet (a request refused while it is being
+     * routed, before any handler ran, still gets one).
+     */
+    public static String ensure(RoutingContext rc) {
+        String id = rc.get(KEY);
+        if (id != null) {
+            return id;
+        }
+        id = fromHeaders(rc.request().getHeader(HEADER), rc.request().getHeader("traceparent"));
+        rc.put(KEY, id);
+        // Quarkus keeps the MDC per request (Vert.x duplicated context): every log line of it
+        // carries the id (the JSON logs' mdc, %X{requestId} on the console).
+        MDC.put("requestId", id);
+        if (!rc.response().headWritten()) {
+            rc.response().putHeader(HEADER, id);
+        }
+        return id;
     }
 
     public static String of(RoutingContext rc) {

@@ -52,6 +52,11 @@ public class Database {
         });
     }
 
+    /** A write that maintenance mode does not pause: switching maintenance mode itself. */
+    public Uni<RowSet<Row>> control(String operation, String sql, Tuple arguments) {
+        return run(operation, sql, arguments);
+    }
+
     private Uni<RowSet<Row>> run(String operation, String sql, Tuple arguments) {
         return Uni.createFrom().deferred(() -> {
             if (!migrations.applied()) {

@@ -51,7 +51,7 @@ public class GuardedPool {
 
     public static final String BREAKER = "database";
     /** How long the open breaker refuses calls: also the Retry-After of its 503s. */
-    public static final long BREAKER_DELAY_MILLIS = 5000;
+    public static final long BREAKER_DELAY_MILLIS = 2000; // bounds the outage added after a repair (failover-e2e)
 
     /** Statements replayed on a fresh connection at once, at most (see onFreshSession). */
     static final int FRESH_SESSIONS = 2;
@@ -178,6 +178,14 @@ public class GuardedPool {
     private double connectionsInUse() {
         Gauge active = registry.find("sql.pool.active").tag("pool.name", poolName).gauge();
         return active == null || Double.isNaN(active.value()) ? 0 : active.value();
+    }
+
+    /**
+     * The request pool in use now (replaced after a black hole), for a background read that must
+     * not count as a request: no breaker, no failure bookkeeping (database/SharedMaintenance).
+     */
+    Pool currentPool() {
+        return pool.get();
     }
 
     /** The name of the request pool in use (the pool_name label of its metrics). */

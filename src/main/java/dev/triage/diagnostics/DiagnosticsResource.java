@@ -1,5 +1,6 @@
 package dev.triage.diagnostics;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,13 +18,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.triage.api.Roles;
 import dev.triage.prompt.PromptDocument;
 import dev.triage.prompt.PromptFormat;
 import dev.triage.prompt.PromptRenderer;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/diagnostics")
-@Tag(name = "Diagnostics", description = "Triage's live self-diagnosis of its own database")
+@Tag(name = "Diagnostics", description = "Triage's live self-diagnosis of its own database (admin role: it shows"
+        + " connection details)")
 public class DiagnosticsResource {
 
     private final DiagnosticsService diagnostics;
@@ -35,6 +38,7 @@ public class DiagnosticsResource {
     }
 
     @GET
+    @RolesAllowed(Roles.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run the diagnostic steps against Triage's own database",
             description = "DNS, TCP connect, login, SELECT version(), round trip, connection slots; each step bounded"
@@ -46,6 +50,7 @@ public class DiagnosticsResource {
 
     @GET
     @Path("/prompt")
+    @RolesAllowed(Roles.ADMIN)
     @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
     @Operation(summary = "The debugging prompt for Triage's own database state, filled with live facts")
     @APIResponse(responseCode = "200", description = "The prompt", content = {

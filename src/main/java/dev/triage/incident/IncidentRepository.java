@@ -36,18 +36,21 @@ public class IncidentRepository {
     }
 
     /**
-     * Inserts unless the id or the idempotency key already exists. The id is chosen before the
-     * first attempt, so a retry after a lost reply finds its own row instead of adding a second.
+     * Inserts unless the id or the (scope, idempotency key) pair already exists. The id is chosen
+     * before the first attempt, so a retry after a lost reply finds its own row instead of adding
+     * a second. Scope and key are both null or both set.
      */
-    public Uni<Optional<Incident>> insert(UUID id, IncidentContext c, String idempotencyKey, String requestHash) {
+    public Uni<Optional<Incident>> insert(UUID id, IncidentContext c, String idempotencyScope, String idempotencyKey,
+            String requestHash) {
         String sql = "INSERT INTO incidents (id, issue_description, error_message, environment, language, urgency,"
-                + " include_logs, include_solutions, service, database_kind, labels, log_excerpt, idempotency_key,"
-                + " request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                + " include_logs, include_solutions, service, database_kind, labels, log_excerpt, idempotency_scope,"
+                + " idempotency_key, request_hash)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
                 + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
         Tuple args = Tuple.from(Arrays.asList(id, c.issueDescription(), c.errorMessage(), c.environment().id(),
                 c.language().id(), c.urgency().id(), c.includeLogs(), c.includeSolutions(), c.service(),
-                c.database().id(), new JsonObject(Map.copyOf(c.labels())), c.logExcerpt(), idempotencyKey,
-                requestHash));
+                c.database().id(), new JsonObject(Map.copyOf(c.labels())), c.logExcerpt(),
+                idempotencyKey == null ? null : idempotencyScope, idempotencyKey, requestHash));
         return database.update("incident.insert", sql, args).map(IncidentRepository::first);
     }
 
@@ -56,9 +59,9 @@ public class IncidentRepository {
                 .map(IncidentRepository::first);
     }
 
-    public Uni<Optional<Incident>> findByIdempotencyKey(String key) {
-        return database.query("incident.find-by-key", "SELECT " + COLUMNS + " FROM incidents WHERE idempotency_key = $1",
-                Tuple.of(key))
+    public Uni<Optional<Incident>> findByIdempotencyKey(String scope, String key) {
+        return database.query("incident.find-by-key", "SELECT " + COLUMNS + " FROM incidents"
+                + " WHERE idempotency_scope = $1 AND idempotency_key = $2", Tuple.of(scope, key))
                 .map(IncidentRepository::first);
     }
 

@@ -1,8 +1,8 @@
 package dev.triage.incident;
 
-import java.net.URI;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -32,8 +31,12 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.triage.api.CallerRateLimited;
+import dev.triage.api.Callers;
 import dev.triage.api.Problem;
 import dev.triage.api.ProblemException;
+import dev.triage.api.Roles;
+import dev.triage.api.PublicUrls;
 import dev.triage.api.Sourced;
 import dev.triage.playbook.PlaybookCatalogue;
 import dev.triage.prompt.IncidentContext;
@@ -41,6 +44,7 @@ import dev.triage.prompt.PromptComposer;
 import dev.triage.prompt.PromptDocument;
 import dev.triage.prompt.PromptRenderer;
 import dev.triage.prompt.PromptFormat;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/incidents")
@@ -55,20 +59,26 @@ public class IncidentResource {
     private final PromptComposer composer;
     private final PromptRenderer renderer;
     private final PlaybookCatalogue catalogue;
+    private final SecurityIdentity caller;
+    private final PublicUrls urls;
 
     public IncidentResource(IncidentService incidents, PromptComposer composer, PromptRenderer renderer,
-            PlaybookCatalogue catalogue) {
+            PlaybookCatalogue catalogue, SecurityIdentity caller, PublicUrls urls) {
+        this.urls = urls;
         this.incidents = incidents;
         this.composer = composer;
         this.renderer = renderer;
         this.catalogue = catalogue;
+        this.caller = caller;
     }
 
     @POST
+    @RolesAllowed({ Roles.WRITER, Roles.ADMIN })
+    @CallerRateLimited(CallerRateLimited.Bucket.WRITES)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Store an incident context",
             description = "With Idempotency-Key: the same key and body return the first incident (200); the same key"
-                    + " with another body is a 422.")
+                    + " with another body is a 422. Keys belong to the caller: another caller's key never matches.")
     @APIResponse(responseCode = "201", description = "Created", headers = {
             @Header(name = "Location", description = "The new incident"),
             @Header(name = "ETag", description = "Its version, for If-Match") },
@@ -76,22 +86,25 @@ public class IncidentResource {
     @APIResponse(responseCode = "200", description = "Idempotent replay: the incident this key created",
             content = @Content(schema = @Schema(implementation = Incident.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(
             @Parameter(description = "Makes retries safe; up to 200 printable characters")
             @HeaderParam(IDEMPOTENCY_KEY) @Pattern(regexp = "[\\x21-\\x7E]{1,200}", message = "must be 1 to 200 printable ASCII characters") String idempotencyKey,
-            @Valid @NotNull IncidentContext context, @Context UriInfo uri) {
-        return incidents.create(context, idempotencyKey).map(creation -> {
+            @Valid @NotNull IncidentContext context) {
+        return incidents.create(context, Callers.id(caller), idempotencyKey).map(creation -> {
             Incident incident = creation.incident();
-            URI location = uri.getBaseUriBuilder().path("api/v1/incidents").path(incident.id().toString()).build();
+            // Set as a header: Response.created() would make it absolute from the request's Host.
+            String location = urls.link("/api/v1/incidents/" + incident.id());
             Response.ResponseBuilder response = creation.created()
-                    ? Response.created(location)
-                    : Response.ok().location(location).header("Idempotent-Replayed", "true");
+                    ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, location)
+                    : Response.ok().header(HttpHeaders.LOCATION, location).header("Idempotent-Replayed", "true");
             return response.entity(incident).tag(unquoted(incident)).build();
         });
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Operation(summary = "One incident, with its ETag",
             description = "While the database is unavailable, a recently seen incident is served from memory with"
                     + " Triage-Data-Source: cache.")
@@ -102,6 +115,7 @@ public class IncidentResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Operation(summary = "Incidents, newest first, a page at a time",
             description = "Follow nextCursor (also in the Link header) for the next page.")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(schema = @Schema(implementation = IncidentPage.class)))
@@ -110,15 +124,14 @@ public class IncidentResource {
             @Parameter(description = "low, medium, high or critical") @QueryParam("urgency") String urgency,
             @Parameter(description = "production, staging, development or test") @QueryParam("environment") String environment,
             @Parameter(description = "1 to 100, default 20") @QueryParam("limit") @DefaultValue("20") String limit,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Context UriInfo uri) {
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         IncidentFilter filter = IncidentFilter.parse(status, urgency, environment);
         int size = parseLimit(limit);
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor);
         return incidents.list(filter, after, size).map(page -> {
             Response.ResponseBuilder response = Response.ok(page);
             if (page.nextCursor() != null) {
-                response.link(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(), "next");
+                response.header("Link", "<" + urls.link(nextPage(filter, size, page.nextCursor())) + ">; rel=\"next\"");
             }
             return response.build();
         });
@@ -126,6 +139,8 @@ public class IncidentResource {
 
     @PATCH
     @Path("/{id}")
+    @RolesAllowed({ Roles.WRITER, Roles.ADMIN })
+    @CallerRateLimited(CallerRateLimited.Bucket.WRITES)
     @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
     @Operation(summary = "Change status (open -> acknowledged -> resolved) or notes",
             description = "If-Match with the incident's ETag is required.")
@@ -134,6 +149,7 @@ public class IncidentResource {
     @APIResponse(responseCode = "409", description = "The status cannot go backwards", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match does not name the current version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "If-Match is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "This caller's write rate is exceeded; Retry-After says when to try again", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> patch(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull IncidentPatch patch) {
         UUID incidentId = parseId(id);
@@ -147,6 +163,7 @@ public class IncidentResource {
 
     @GET
     @Path("/{id}/prompt")
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Produces({ PromptFormat.MARKDOWN_TYPE, MediaType.APPLICATION_JSON })
     @Operation(summary = "The debugging prompt for a stored incident: markdown by default, structured sections with"
             + " Accept: application/json")
@@ -161,6 +178,21 @@ public class IncidentResource {
             Response.ResponseBuilder response = format.respond(document, renderer);
             return sourced.fromCache() ? response.header(Sourced.HEADER, "cache").build() : response.build();
         });
+    }
+
+    /** The next page's link, from the parsed parameters (never echoing raw query text). */
+    private static String nextPage(IncidentFilter filter, int size, String cursor) {
+        StringBuilder query = new StringBuilder("/api/v1/incidents?");
+        if (filter.status() != null) {
+            query.append("status=").append(filter.status().id()).append('&');
+        }
+        if (filter.urgency() != null) {
+            query.append("urgency=").append(filter.urgency().id()).append('&');
+        }
+        if (filter.environment() != null) {
+            query.append("environment=").append(filter.environment().id()).append('&');
+        }
+        return query.append("limit=").append(size).append("&cursor=").append(cursor).toString();
     }
 
     private static UUID parseId(String id) {

@@ -36,22 +36,33 @@ public class IncidentService {
         this.metrics = metrics;
     }
 
+    /** Idempotency keys of API callers live in {@code client:<caller>}; the service's own sources in {@code service:<source>}. */
+    static String clientScope(String caller) {
+        return "client:" + caller;
+    }
+
+    static String serviceScope(String source) {
+        return "service:" + source;
+    }
+
     /**
-     * Stores a context. With an idempotency key, a repeat with the same content returns the first
-     * incident and a repeat with other content is a 422; the unique constraint decides, so
-     * concurrent duplicates are safe.
+     * Stores a context for a caller. With an idempotency key, a repeat by the same caller with the
+     * same content returns the first incident and a repeat with other content is a 422; the unique
+     * constraint on (scope, key) decides, so concurrent duplicates are safe. Keys are scoped by
+     * caller: no caller can reach another caller's incident, or one the service records for itself.
      */
-    public Uni<Creation> create(IncidentContext raw, String idempotencyKey) {
+    public Uni<Creation> create(IncidentContext raw, String caller, String idempotencyKey) {
         IncidentContext context = raw.withDefaults();
         String hash = RequestHash.of(context);
         UUID id = UUID.randomUUID();
-        return repository.insert(id, context, idempotencyKey, hash).flatMap(inserted -> {
+        String scope = idempotencyKey == null ? null : clientScope(caller);
+        return repository.insert(id, context, scope, idempotencyKey, hash).flatMap(inserted -> {
             if (inserted.isPresent()) {
                 return Uni.createFrom().item(new Creation(lastKnownGood.remember(inserted.get()), true));
             }
             Uni<Optional<Incident>> existing = idempotencyKey == null
                     ? repository.findById(id)
-                    : repository.findByIdempotencyKey(idempotencyKey);
+                    : repository.findByIdempotencyKey(scope, idempotencyKey);
             return existing.map(found -> {
                 Incident incident = found.orElseThrow(() -> new IllegalStateException(
                         "insert conflicted but no conflicting incident exists"));
@@ -70,15 +81,17 @@ public class IncidentService {
     }
 
     /**
-     * Records an incident reported by another system under its own stable key: a repeat returns
-     * the first incident whatever its content (alerts repeat with changing annotations).
+     * Records an incident reported by another system ({@code source}, e.g. alertmanager) under its
+     * own stable key, in the service's scope that no API caller can write to: a repeat returns the
+     * first incident whatever its content (alerts repeat with changing annotations).
      */
-    public Uni<Creation> record(IncidentContext raw, String key) {
+    public Uni<Creation> record(IncidentContext raw, String source, String key) {
         IncidentContext context = raw.withDefaults();
         UUID id = UUID.randomUUID();
-        return repository.insert(id, context, key, RequestHash.of(context)).flatMap(inserted -> inserted.isPresent()
+        String scope = serviceScope(source);
+        return repository.insert(id, context, scope, key, RequestHash.of(context)).flatMap(inserted -> inserted.isPresent()
                 ? Uni.createFrom().item(new Creation(lastKnownGood.remember(inserted.get()), true))
-                : repository.findByIdempotencyKey(key).map(found -> {
+                : repository.findByIdempotencyKey(scope, key).map(found -> {
                     Incident incident = found.orElseThrow(() -> new IllegalStateException("conflict without a row"));
                     return new Creation(incident, incident.id().equals(id));
                 }));
@@ -123,7 +136,13 @@ public class IncidentService {
         });
     }
 
-    /** Applies a patch if {@code ifMatch} names the current version (else 412). */
+    /**
+     * Applies a patch if {@code ifMatch} names the current version (else 412). A retry whose
+     * first attempt committed but whose reply was lost (the client's connection dropped, or the
+     * database's reply to the UPDATE) names the version before its own change: when the stored
+     * state already equals the requested change, that retry gets 200 with the current
+     * representation instead of a 412 it could not act on. Nothing is written twice.
+     */
     public Uni<Incident> change(UUID id, String ifMatch, IncidentPatch patch) {
         if (patch == null || (patch.status() == null && patch.notes() == null)) {
             throw ProblemException.badRequest("body", "give a status, notes, or both");
@@ -131,7 +150,9 @@ public class IncidentService {
         return repository.findById(id).flatMap(found -> {
             Incident current = found.orElseThrow(() -> notFound(id));
             if (!ETags.matches(ifMatch, current.etag())) {
-                return Uni.createFrom().failure(preconditionFailed(current));
+                return alreadyApplied(current, ifMatch, patch)
+                        ? Uni.createFrom().item(lastKnownGood.remember(current))
+                        : Uni.createFrom().failure(preconditionFailed(current));
             }
             IncidentStatus next = patch.status() == null ? current.status() : patch.status();
             if (!current.status().canBecome(next)) {
@@ -140,9 +161,28 @@ public class IncidentService {
                                 + current.status().id() + " to " + next.id() + "."));
             }
             String notes = patch.notes() == null ? current.notes() : patch.notes();
-            return repository.update(id, current.version(), next, notes)
-                    .map(updated -> lastKnownGood.remember(updated.orElseThrow(() -> preconditionFailed(current))));
+            return repository.update(id, current.version(), next, notes).flatMap(updated -> updated.isPresent()
+                    ? Uni.createFrom().item(lastKnownGood.remember(updated.get()))
+                    // No row at that version: a concurrent change, or this request's own UPDATE
+                    // committed by an attempt whose reply was lost and then retried by GuardedPool.
+                    : repository.findById(id).map(now -> {
+                        Incident stored = now.orElseThrow(() -> notFound(id));
+                        if (alreadyApplied(stored, current.etag(), patch)) {
+                            return lastKnownGood.remember(stored);
+                        }
+                        throw preconditionFailed(stored);
+                    }));
         });
+    }
+
+    /**
+     * The stored incident already carries everything the patch asks for, and the client's
+     * If-Match names an earlier version of it (it read the incident before the change).
+     */
+    static boolean alreadyApplied(Incident stored, String ifMatch, IncidentPatch patch) {
+        return ETags.namesEarlierVersion(ifMatch, stored.version())
+                && (patch.status() == null || patch.status() == stored.status())
+                && (patch.notes() == null || patch.notes().equals(stored.notes()));
     }
 
     private static ProblemException notFound(UUID id) {

@@ -1,14 +1,12 @@
 package dev.triage.playbook;
 
-import java.net.URI;
-
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,8 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.triage.api.AdminGuard;
 import dev.triage.api.Problem;
+import dev.triage.api.Roles;
+import dev.triage.api.PublicUrls;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/playbooks")
@@ -36,14 +35,16 @@ public class PlaybookResource {
     static final String ID_PATTERN = "[a-z0-9][a-z0-9-]{0,62}";
 
     private final PlaybookCatalogue catalogue;
-    private final AdminGuard admin;
 
-    public PlaybookResource(PlaybookCatalogue catalogue, AdminGuard admin) {
+    private final PublicUrls urls;
+
+    public PlaybookResource(PlaybookCatalogue catalogue, PublicUrls urls) {
+        this.urls = urls;
         this.catalogue = catalogue;
-        this.admin = admin;
     }
 
     @GET
+    @RolesAllowed({ Roles.READER, Roles.WRITER, Roles.ADMIN })
     @Operation(summary = "The catalogue, in ranking order",
             description = "From the database; while it is unavailable, the in-memory copy with Triage-Data-Source: cache.")
     @APIResponse(responseCode = "200", description = "The playbooks",
@@ -54,27 +55,26 @@ public class PlaybookResource {
 
     @PUT
     @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create or replace a playbook (admin token)")
+    @Operation(summary = "Create or replace a playbook (admin role)")
     @APIResponse(responseCode = "200", description = "Replaced (or unchanged)")
     @APIResponse(responseCode = "201", description = "Created")
-    @APIResponse(responseCode = "401", description = "Missing or wrong admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Admin operations are disabled", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> put(@PathParam("id") @Pattern(regexp = ID_PATTERN, message = "must be lower-case letters, digits and dashes") String id,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Valid @NotNull Playbook playbook) {
-        admin.require(authorization);
+            @Valid @NotNull Playbook playbook) {
         return catalogue.save(id, playbook).map(saved -> saved.created()
-                ? Response.created(URI.create("/api/v1/playbooks/" + id)).entity(saved.playbook()).build()
+                ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, urls.link("/api/v1/playbooks/" + id))
+                        .entity(saved.playbook()).build()
                 : Response.ok(saved.playbook()).build());
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a playbook (admin token)")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete a playbook (admin role)")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such playbook", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        admin.require(authorization);
+    public Uni<Response> delete(@PathParam("id") String id) {
         return catalogue.delete(id).map(ignored -> Response.noContent().build());
     }
 }

@@ -4,64 +4,94 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The code a prompt shows, per language: files under {@code prompt/snippets/<language>/}, read
- * once. Each is a complete program or unit in its language; the tests compile or syntax-check
- * every one of them.
+ * The code a prompt shows, per language and database: {@code prompt/snippets/<language>/<database>/<kind>.txt},
+ * falling back to {@code prompt/snippets/<language>/<kind>.txt} for code that does not depend on the
+ * database (a circuit breaker) or for a database without its own client code ("other"). Every
+ * combination is read once, at start. Each snippet is a complete program or unit in its
+ * language; the tests compile or parse every one.
  */
 @ApplicationScoped
 public class CodeSnippets {
 
     /** What a snippet shows. */
     public enum Kind {
-        CONNECTIVITY("connectivity"),
-        POOL("pool"),
-        LOGGING("logging"),
-        BREAKER("breaker"),
-        RETRY("retry");
+        CONNECTIVITY,
+        POOL,
+        LOGGING,
+        BREAKER,
+        RETRY;
 
-        final String file;
-
-        Kind(String file) {
-            this.file = file;
+        public String file() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    private final Map<Language, Map<Kind, PromptDocument.Code>> snippets = new EnumMap<>(Language.class);
+    /** A resolved snippet: its code and the resource it came from. */
+    public record Snippet(PromptDocument.Code code, String resource) {
+    }
 
-    public CodeSnippets() {
-        for (Language language : Language.values()) {
-            Map<Kind, PromptDocument.Code> byKind = new EnumMap<>(Kind.class);
-            for (Kind kind : Kind.values()) {
-                byKind.put(kind, new PromptDocument.Code(fence(language), read(language, kind)));
+    private final Map<String, Snippet> snippets = new HashMap<>();
+
+    public CodeSnippets(StackProfiles profiles) {
+        Map<String, String> files = new HashMap<>();
+        for (String language : profiles.languageIds()) {
+            String fence = profiles.language(language).fence();
+            for (String database : profiles.databaseIds()) {
+                for (Kind kind : Kind.values()) {
+                    String own = "prompt/snippets/" + language + "/" + database + "/" + kind.file() + ".txt";
+                    String shared = "prompt/snippets/" + language + "/" + kind.file() + ".txt";
+                    String resource = read(files, own) != null ? own : shared;
+                    String source = read(files, resource);
+                    if (source == null) {
+                        throw new IllegalStateException("missing snippet " + own + " (or " + shared + ")");
+                    }
+                    snippets.put(key(language, database, kind),
+                            new Snippet(new PromptDocument.Code(fence, source), resource));
+                }
             }
-            snippets.put(language, byKind);
         }
     }
 
-    public PromptDocument.Code get(Language language, Kind kind) {
-        return snippets.get(language).get(kind);
+    public PromptDocument.Code get(String language, String database, Kind kind) {
+        return resolve(language, database, kind).code();
     }
 
-    /** The markdown fence tag for a language's code; "other" gets shell. */
-    public static String fence(Language language) {
-        return language == Language.OTHER ? "bash" : language.id();
+    public Snippet resolve(String language, String database, Kind kind) {
+        Snippet snippet = snippets.get(key(language, database, kind));
+        if (snippet == null) {
+            throw new IllegalArgumentException("no snippet for " + key(language, database, kind));
+        }
+        return snippet;
     }
 
-    private static String read(Language language, Kind kind) {
-        String path = "prompt/snippets/" + language.id() + "/" + kind.file + ".txt";
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing snippet resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
+    /** Every snippet a prompt can show, by language/database/kind. */
+    public List<String> keys() {
+        return snippets.keySet().stream().sorted().toList();
+    }
+
+    private static String key(String language, String database, Kind kind) {
+        return language + "/" + database + "/" + kind.file();
+    }
+
+    private static String read(Map<String, String> cache, String path) {
+        if (cache.containsKey(path)) {
+            return cache.get(path);
+        }
+        String text;
+        try (InputStream in = CodeSnippets.class.getClassLoader().getResourceAsStream(path)) {
+            text = in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        cache.put(path, text);
+        return text;
     }
 }

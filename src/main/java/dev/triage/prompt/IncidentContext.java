@@ -2,12 +2,12 @@ package dev.triage.prompt;
 
 import java.util.Map;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import dev.triage.api.Text;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -18,23 +18,25 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @Schema(name = "IncidentContext")
 public record IncidentContext(
-        @Schema(required = true, examples = "API returning 500 errors")
-        @NotBlank @Size(max = 2000) String issueDescription,
-        @Schema(examples = "Internal Server Error: Database connection failed")
-        @Size(max = 4000) String errorMessage,
+        @Schema(required = true, maxLength = 2000, examples = "API returning 500 errors")
+        @Text(max = 2000, required = true, multiline = true) String issueDescription,
+        @Schema(maxLength = 4000, examples = "Internal Server Error: Database connection failed")
+        @Text(max = 4000, multiline = true) String errorMessage,
         @Schema(defaultValue = "production") Environment environment,
         @Schema(defaultValue = "other") Language language,
         @Schema(defaultValue = "medium") Urgency urgency,
         @Schema(defaultValue = "true") Boolean includeLogs,
         @Schema(defaultValue = "true") Boolean includeSolutions,
-        @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._/-]*", message = "must be a name (letters, digits, . _ / -)")
+        @Schema(maxLength = 100)
+        @Text(max = 100) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._/-]*", message = "must be a name (letters, digits, . _ / -)")
         String service,
         @Schema(defaultValue = "postgresql") DatabaseKind database,
         @Schema(description = "At most 20 labels; keys up to 63 characters, values up to 256")
         @Size(max = 20) Map<
-                @NotBlank @Size(max = 63) @Pattern(regexp = "[A-Za-z0-9_.:/-]+", message = "must be a label name (letters, digits, _ . : / -)") String,
-                @NotBlank @Size(max = 256) String> labels,
-        @Size(max = 16000) String logExcerpt) {
+                @Text(max = 63, required = true) @Pattern(regexp = "[A-Za-z0-9_.:/-]+", message = "must be a label name (letters, digits, _ . : / -)") String,
+                @Text(max = 256, required = true) String> labels,
+        @Schema(maxLength = 16000, description = "Log lines; tabs and line breaks are kept")
+        @Text(max = 16000, multiline = true) String logExcerpt) {
 
     /** The same context with every optional field filled in. */
     public IncidentContext withDefaults() {

@@ -2,6 +2,7 @@ package dev.triage.prompt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,9 +29,11 @@ public class PromptComposer {
     public static final int ROOT_CAUSES = 5;
 
     private final CodeSnippets snippets;
+    private final StackProfiles profiles;
 
-    public PromptComposer(CodeSnippets snippets) {
+    public PromptComposer(CodeSnippets snippets, StackProfiles profiles) {
         this.snippets = snippets;
+        this.profiles = profiles;
     }
 
     public PromptDocument compose(IncidentContext raw, List<Playbook> playbooks) {
@@ -40,16 +43,17 @@ public class PromptComposer {
     /** With extra ranking evidence by playbook id (see {@link RootCauseRanker#rank(IncidentContext, List, Map)}). */
     public PromptDocument compose(IncidentContext raw, List<Playbook> playbooks, Map<String, Integer> boosts) {
         IncidentContext c = raw.withDefaults();
-        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(c, playbooks, boosts);
-        List<RootCauseRanker.Ranked> top = ranked.subList(0, Math.min(ROOT_CAUSES, ranked.size()));
+        RootCauseRanker.Ranking ranking = RootCauseRanker.rank(c, playbooks, boosts);
+        List<RootCauseRanker.Ranked> top = ranking.causes().subList(0, Math.min(ROOT_CAUSES, ranking.causes().size()));
+        StackProfiles.Database db = profiles.database(c.database().id());
 
         List<Section> sections = new ArrayList<>();
-        sections.add(assessment(sections.size() + 1, c, top));
-        sections.add(diagnosticSteps(sections.size() + 1, c));
+        sections.add(assessment(sections.size() + 1, c, ranking, db));
+        sections.add(diagnosticSteps(sections.size() + 1, c, db));
         sections.add(rootCauses(sections.size() + 1, c, top));
-        sections.add(mitigation(sections.size() + 1, c));
+        sections.add(mitigation(sections.size() + 1, c, db));
         if (c.includeSolutions()) {
-            sections.add(longTerm(sections.size() + 1, c));
+            sections.add(longTerm(sections.size() + 1, c, db));
         }
         if (c.includeLogs()) {
             sections.add(checklist(sections.size() + 1, "log-analysis-checklist", "Log Analysis Checklist",
@@ -83,10 +87,10 @@ public class PromptComposer {
                             "Tell the stakeholders what is degraded and when the next update comes")));
         }
 
-        String topTitle = top.isEmpty() || top.get(0).score() == 0 ? null : top.get(0).playbook().title();
-        String title = c.issueDescription() + (topTitle == null ? "" : " - " + topTitle);
-        return new PromptDocument(title, context(c), sections, nextSteps(c, top), resources(c), List.of(
-                "Restore the service", "Assess the impact", "Find the root cause", "Prevent a repeat"));
+        boolean finding = ranking.confidence() == RootCauseRanker.Confidence.STRONG;
+        String title = c.issueDescription() + (finding ? " - " + ranking.top().playbook().title() : "");
+        return new PromptDocument(title, context(c), match(ranking), sections, nextSteps(c, ranking), resources(db),
+                List.of("Restore the service", "Assess the impact", "Find the root cause", "Prevent a repeat"));
     }
 
     private static List<Field> context(IncidentContext c) {
@@ -108,7 +112,8 @@ public class PromptComposer {
         return fields;
     }
 
-    private static Section assessment(int number, IncidentContext c, List<RootCauseRanker.Ranked> top) {
+    private static Section assessment(int number, IncidentContext c, RootCauseRanker.Ranking ranking,
+            StackProfiles.Database db) {
         boolean production = c.environment() == Environment.PRODUCTION;
         String where = production ? "production" : c.environment().id();
         String headline = switch (c.urgency()) {
@@ -127,39 +132,74 @@ public class PromptComposer {
             case MEDIUM -> "Work through the steps below within the day; watch whether the error rate grows.";
             case LOW -> "Investigate when convenient; collect evidence so the cause can be fixed for good.";
         };
-        String suspect = top.isEmpty() || top.get(0).score() == 0
-                ? "The error message does not point at one cause yet; the diagnostic steps will narrow it down."
-                : "The error message points first at **" + top.get(0).playbook().title().toLowerCase() + "**.";
         String text = "This is a **" + (c.urgency() == Urgency.CRITICAL || c.urgency() == Urgency.HIGH
                 ? c.urgency().id() + " " + where + " issue**" : where + " issue of " + c.urgency().id() + " urgency**")
                 + ": " + c.issueDescription() + (c.errorMessage() == null ? "." : " (\"" + c.errorMessage() + "\").")
-                + " " + impact + " " + pace + " " + suspect;
+                + " " + impact + " " + pace + "\n\n" + suspect(ranking, db);
         return new Section(number, "immediate-assessment", "Immediate Assessment", headline, text, null, null, null,
                 null, null);
     }
 
-    private Section diagnosticSteps(int number, IncidentContext c) {
-        DatabaseKind db = c.database();
+    /** What the ranking is worth, in plain words: a finding only when the evidence is specific. */
+    private static String suspect(RootCauseRanker.Ranking ranking, StackProfiles.Database db) {
+        String order = "the usual order for an API backed by " + ("other".equals(db.id()) ? "a database" : db.label());
+        RootCauseRanker.Ranked top = ranking.top();
+        return switch (ranking.confidence()) {
+            case STRONG -> "**Likely cause: " + top.playbook().title().toLowerCase(Locale.ROOT) + "** (matched "
+                    + String.join(", ", top.matched()) + "). Confirm it with the commands under root cause A"
+                    + " before acting on it.";
+            case WEAK -> {
+                RootCauseRanker.Ranked second = ranking.causes().get(1);
+                String tie = second.score() == top.score()
+                        ? " fits " + top.playbook().title().toLowerCase(Locale.ROOT) + " and "
+                                + second.playbook().title().toLowerCase(Locale.ROOT) + " equally"
+                        : " points only weakly at " + top.playbook().title().toLowerCase(Locale.ROOT);
+                yield "**No clear cause yet.** The error" + tie + " (matched " + String.join(", ", top.matched())
+                        + ": generic words, not a code or a specific message). The causes below put what matched"
+                        + " first and then follow " + order + "; treat the order as a starting point,"
+                        + " not a finding, and let the diagnostic steps decide.";
+            }
+            case NONE -> "**No known cause matches this error.** Nothing in it matches a rule of Triage's"
+                    + " catalogue, so the causes below are only in " + order + ", most common first. Start with the"
+                    + " diagnostic steps, and add the exact error text (with any error code) to the incident to"
+                    + " sharpen the ranking.";
+        };
+    }
+
+    private static PromptDocument.Match match(RootCauseRanker.Ranking ranking) {
+        RootCauseRanker.Ranked top = ranking.top();
+        boolean any = top != null && top.score() > 0;
+        return new PromptDocument.Match(ranking.confidence().id(), any ? top.playbook().id() : null,
+                any ? top.score() : 0, any ? top.matched() : List.of(), RootCauseRanker.STRONG_SCORE);
+    }
+
+    private Section diagnosticSteps(int number, IncidentContext c, StackProfiles.Database db) {
         List<Item> steps = new ArrayList<>();
-        steps.add(new Item(label(steps), "Verify Database Service Status", null, null, bash(DatabaseCommands.serviceStatus(db)),
-                null));
+        steps.add(new Item(label(steps), "Verify Database Service Status", null, null, bash(db.serviceStatus()), null));
         steps.add(new Item(label(steps), "Check Database Connection Parameters", null, List.of(
-                "Host name and port (" + db.label() + " listens on " + DatabaseCommands.defaultPort(db)
-                        + " by default) match the running server",
+                db.port().startsWith("$") ? "Host name and port match the running server"
+                        : "Host name and port (" + db.label() + " listens on " + db.port()
+                                + " by default) match the running server",
                 "User name and password are current (rotated secrets, expired passwords)",
                 "The port is reachable from where the application runs (firewalls, security groups, network policies)",
                 "TLS settings (sslmode or equivalent) match what the server requires"), null, null));
         if (c.includeLogs()) {
-            List<String> commands = DatabaseCommands.logs(db);
+            List<String> commands = List.of(
+                    "# The application's recent errors",
+                    "kubectl logs deploy/\"$APP\" --since=30m | grep -i -E 'error|exception|timeout|refused'",
+                    "# The database server's log",
+                    db.serverLog());
             String text = c.logExcerpt() == null ? null : "The log excerpt given with this incident:\n\n```text\n"
                     + c.logExcerpt().strip() + "\n```";
             steps.add(new Item(label(steps), "Review Application Logs", text, null, bash(commands), List.of(
                     "Connection timeouts", "Authentication failures", "Refused or reset connections",
                     "Connection pool exhaustion (waiting for a connection)")));
         }
+        StackProfiles.Client client = profiles.client(c.language().id(), db.id());
         steps.add(new Item(label(steps), "Test Database Connectivity",
-                "Run this from where the application runs, with the application's own settings:", null,
-                snippets.get(c.language(), CodeSnippets.Kind.CONNECTIVITY), null));
+                "Run this from where the application runs, with the application's own settings (" + client.name()
+                        + "):", null,
+                code(c, db, CodeSnippets.Kind.CONNECTIVITY), null));
         return new Section(number, "diagnostic-steps", "Diagnostic Steps", null, null, steps, null, null, null, null);
     }
 
@@ -168,38 +208,38 @@ public class PromptComposer {
         for (RootCauseRanker.Ranked r : top) {
             Playbook p = r.playbook();
             String letter = String.valueOf((char) ('A' + causes.size()));
-            causes.add(new RootCause(letter, p.id(), p.title(), p.category(), r.score(), p.symptom(),
+            List<String> commands = p.commandsFor(c.database().id());
+            causes.add(new RootCause(letter, p.id(), p.title(), p.category(), r.score(), r.matched(), p.symptom(),
                     c.includeSolutions() ? p.solutions() : null,
                     c.includeSolutions() ? p.prevention() : null,
-                    bash(p.commandsFor(c.database().id()))));
+                    commands.isEmpty() ? null : bash(commands)));
         }
         return new Section(number, "common-root-causes", "Common Root Causes", null, null, null, causes, null, null,
                 null);
     }
 
-    private Section mitigation(int number, IncidentContext c) {
+    private Section mitigation(int number, IncidentContext c, StackProfiles.Database db) {
         List<Item> actions = new ArrayList<>();
-        actions.add(new Item(label(actions), "Check Database Health", null, null, bash(DatabaseCommands.healthCheck(c.database())),
-                null));
+        actions.add(new Item(label(actions), "Check Database Health", null, null, bash(db.healthCheck()), null));
         actions.add(new Item(label(actions), "Review Connection Pool Configuration",
                 "Bound the pool, its wait queue and how long a request may wait for a connection:", null,
-                snippets.get(c.language(), CodeSnippets.Kind.POOL), null));
+                code(c, db, CodeSnippets.Kind.POOL), null));
         if (c.includeLogs()) {
             actions.add(new Item(label(actions), "Enable Detailed Logging",
                     "Turn driver logging up while the incident lasts, and back down afterwards:", null,
-                    snippets.get(c.language(), CodeSnippets.Kind.LOGGING), null));
+                    code(c, db, CodeSnippets.Kind.LOGGING), null));
         }
         actions.add(new Item(label(actions), "Implement Circuit Breaker Pattern",
                 "Stop hammering a failing database; fail fast or serve cached data until it recovers:", null,
-                snippets.get(c.language(), CodeSnippets.Kind.BREAKER), null));
+                code(c, db, CodeSnippets.Kind.BREAKER), null));
         return new Section(number, "immediate-mitigation", "Immediate Mitigation Steps", null, null, actions, null, null,
                 null, null);
     }
 
-    private Section longTerm(int number, IncidentContext c) {
+    private Section longTerm(int number, IncidentContext c, StackProfiles.Database db) {
         List<Item> practices = new ArrayList<>();
         practices.add(new Item("A", "Connection Pooling", null, List.of(
-                "Use " + poolLibrary(c.language()),
+                "Use " + profiles.client(c.language().id(), db.id()).pool(),
                 "Size the pool for the real concurrency, and bound the wait for a connection",
                 "Watch pool usage (in use, idle, waiting) as metrics"), null, null));
         practices.add(new Item("B", "Health Checks", null, List.of(
@@ -207,7 +247,7 @@ public class PromptComposer {
                 "Alert on it from outside the application",
                 "Automate failover to a standby, and point clients at one failover-aware address"), null, null));
         practices.add(new Item("C", "Retry Logic with Exponential Backoff", null, null,
-                snippets.get(c.language(), CodeSnippets.Kind.RETRY), null));
+                code(c, db, CodeSnippets.Kind.RETRY), null));
         practices.add(new Item("D", "Monitoring and Alerting", null, List.of(
                 "Export database connection metrics (opened, failed, in use, waiting)",
                 "Alert on the connection failure rate",
@@ -221,11 +261,11 @@ public class PromptComposer {
         return new Section(number, id, title, null, null, null, null, intro, items, null);
     }
 
-    private static List<Field> nextSteps(IncidentContext c, List<RootCauseRanker.Ranked> top) {
-        String immediate = top.isEmpty() || top.get(0).score() == 0
-                ? "Verify the database service status and connectivity"
-                : "Confirm or rule out " + top.get(0).playbook().title().toLowerCase()
-                        + ", then verify connectivity";
+    private static List<Field> nextSteps(IncidentContext c, RootCauseRanker.Ranking ranking) {
+        String immediate = ranking.confidence() == RootCauseRanker.Confidence.STRONG
+                ? "Confirm or rule out " + ranking.top().playbook().title().toLowerCase(Locale.ROOT)
+                        + ", then verify connectivity"
+                : "Verify the database service status and connectivity, then check the root causes in order";
         return List.of(
                 new Field("Immediate", immediate),
                 new Field("Short-term", c.includeLogs() ? "Read the logs and pin down the root cause"
@@ -234,36 +274,16 @@ public class PromptComposer {
                 new Field("Long-term", "Review the architecture for resilience: pooling, retries, breakers, failover"));
     }
 
-    private static List<String> resources(IncidentContext c) {
-        List<String> resources = new ArrayList<>();
-        switch (c.database()) {
-            case POSTGRESQL, OTHER -> {
-                resources.add("PostgreSQL: connection settings - https://www.postgresql.org/docs/current/runtime-config-connection.html");
-                resources.add("PostgreSQL: error codes (SQLSTATE) - https://www.postgresql.org/docs/current/errcodes-appendix.html");
-                resources.add("PgBouncer, a connection pooler - https://www.pgbouncer.org/");
-            }
-            case MYSQL -> resources.add("MySQL: connection errors - https://dev.mysql.com/doc/refman/8.0/en/common-errors.html");
-            case MONGODB -> resources.add("MongoDB: connection pool overview - https://www.mongodb.com/docs/manual/administration/connection-pool-overview/");
-            case REDIS -> resources.add("Redis: clients handling - https://redis.io/docs/latest/develop/reference/clients/");
-        }
+    private static List<String> resources(StackProfiles.Database db) {
+        List<String> resources = new ArrayList<>(db.resources());
         resources.add("Circuit breaker pattern - https://martinfowler.com/bliki/CircuitBreaker.html");
         resources.add("Exponential backoff and jitter - https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/");
         resources.add("Kubernetes liveness, readiness and startup probes - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/");
         return resources;
     }
 
-    private static String poolLibrary(Language language) {
-        return switch (language) {
-            case PYTHON -> "a pool such as psycopg_pool or SQLAlchemy's QueuePool";
-            case JAVA -> "HikariCP (JDBC) or the Vert.x reactive pool";
-            case GO -> "pgxpool";
-            case JAVASCRIPT, TYPESCRIPT -> "pg.Pool";
-            case RUBY -> "the connection_pool gem or ActiveRecord's pool";
-            case CSHARP -> "Npgsql's built-in pooling (Maximum Pool Size, Timeout)";
-            case PHP -> "PgBouncer in front of the database (PHP keeps no pool between requests)";
-            case RUST -> "deadpool-postgres or sqlx's PgPool";
-            case OTHER -> "the driver's pool or PgBouncer";
-        };
+    private Code code(IncidentContext c, StackProfiles.Database db, CodeSnippets.Kind kind) {
+        return snippets.get(c.language().id(), db.id(), kind);
     }
 
     private static Code bash(List<String> lines) {

@@ -16,10 +16,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record PromptDocument(
         String title,
         List<Field> context,
+        Match match,
         List<Section> sections,
         List<Field> nextSteps,
         List<String> resources,
         List<String> closingPriorities) {
+
+    /**
+     * How the root causes were ranked: {@code confidence} is {@code strong} (the first cause is a
+     * finding: a code, an exception name or a specific phrase matched, ahead of the rest),
+     * {@code weak} (only generic words matched, or two causes tie) or {@code none} (nothing matched;
+     * the causes are in the catalogue's default order). {@code score} and {@code matched} are the
+     * first cause's; {@code strongFrom} is the score from which a match counts as strong.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Match(String confidence, String playbookId, int score, List<String> matched, int strongFrom) {
+    }
 
     /** A labelled value: an Issue Context line or a Next Steps line. */
     public record Field(String label, String value) {
@@ -37,10 +49,13 @@ public record PromptDocument(
             List<String> lookFor) {
     }
 
-    /** A ranked root cause from the playbook catalogue; solutions and prevention may be left out. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    /**
+     * A ranked root cause from the playbook catalogue, with its score and what in the incident
+     * matched its rules (empty when nothing did); solutions and prevention may be left out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RootCause(String label, String playbookId, String title, String category, int score,
-            String symptom, List<String> solutions, String prevention, Code diagnose) {
+            List<String> matched, String symptom, List<String> solutions, String prevention, Code diagnose) {
     }
 
     /**

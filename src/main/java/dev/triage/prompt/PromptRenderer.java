@@ -28,5 +28,10 @@ public class PromptRenderer {
             String pad = " ".repeat(spaces);
             return text.lines().map(line -> line.isBlank() ? "" : pad + line).collect(Collectors.joining("\n"));
         }
+
+        /** A list as one comma-separated line. */
+        static String join(java.util.List<String> items) {
+            return String.join(", ", items);
+        }
     }
 }

@@ -36,9 +36,9 @@ class AdminApiTest {
                     .header("Retry-After", "120")
                     .body("type", equalTo("urn:triage:problem:maintenance"))
                     .body("detail", containsString("database upgrade"));
-            given().get("/api/v1/incidents/" + id).then().statusCode(200);
-            given().get("/api/v1/incidents?limit=1").then().statusCode(200);
-            given().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200);
+            Api.reader().get("/api/v1/incidents/" + id).then().statusCode(200);
+            Api.reader().get("/api/v1/incidents?limit=1").then().statusCode(200);
+            Api.reader().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200);
             admin().get("/api/v1/admin/maintenance").then().statusCode(200).body("enabled", equalTo(true))
                     .body("since", notNullValue());
         } finally {
@@ -57,6 +57,8 @@ class AdminApiTest {
         given().contentType(ContentType.JSON).body(Map.of("enabled", true, "reason", "x"))
                 .put("/api/v1/admin/maintenance").then().statusCode(401);
         given().get("/api/v1/admin/maintenance").then().statusCode(401);
+        Api.writer().contentType(ContentType.JSON).body(Map.of("enabled", true, "reason", "x"))
+                .put("/api/v1/admin/maintenance").then().statusCode(403);
     }
 
     @Test
@@ -69,6 +71,6 @@ class AdminApiTest {
     }
 
     private static RequestSpecification admin() {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).auth().oauth2(Api.ADMIN_TOKEN);
+        return Api.admin().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 }

@@ -1,9 +1,13 @@
 package dev.triage.alert;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +36,7 @@ class AlertmanagerReceiverTest {
         // Alertmanager repeats notifications: the same alert finds the same incident.
         post(firing).then().statusCode(200).body("alerts[0].action", equalTo("existing"))
                 .body("alerts[0].incidentId", equalTo(id));
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
                 .body("status", equalTo("open"))
                 .body("urgency", equalTo("critical"))
                 .body("environment", equalTo("staging"))
@@ -43,12 +47,12 @@ class AlertmanagerReceiverTest {
                 .body("labels.severity", equalTo("critical"));
         post(payload("resolved", fingerprint, "2026-11-26T10:05:00Z")).then().statusCode(200)
                 .body("alerts[0].action", equalTo("resolved")).body("alerts[0].incidentId", equalTo(id));
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id).then().statusCode(200)
                 .body("status", equalTo("resolved"));
         // A repeated resolution changes nothing.
-        int version = given().get("/api/v1/incidents/" + id).then().extract().path("version");
+        int version = Api.reader().get("/api/v1/incidents/" + id).then().extract().path("version");
         post(payload("resolved", fingerprint, "2026-11-26T10:05:00Z")).then().statusCode(200);
-        assertEquals(version, (int) given().get("/api/v1/incidents/" + id).then().extract().path("version"));
+        assertEquals(version, (int) Api.reader().get("/api/v1/incidents/" + id).then().extract().path("version"));
     }
 
     @Test
@@ -60,15 +64,59 @@ class AlertmanagerReceiverTest {
 
     @Test
     void aMalformedNotificationIsA400() {
-        given().contentType(ContentType.JSON).body("{\"version\":\"4\",\"status\":\"firing\"}")
+        Api.alertSender().contentType(ContentType.JSON).body("{\"version\":\"4\",\"status\":\"firing\"}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(400)
                 .body("errors[0].field", equalTo("alerts"));
-        given().contentType(ContentType.JSON).body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\"}]}")
+        Api.alertSender().contentType(ContentType.JSON).body("{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\"}]}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(400);
     }
 
+    @Test
+    void theWebhookNeedsTheAlertSenderToken() {
+        String body = payload("firing", UUID.randomUUID().toString().substring(0, 16), "0001-01-01T00:00:00Z");
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", startsWith("Bearer"));
+        Api.as("not-the-alertmanager-token").contentType(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager")
+                .then().statusCode(401).contentType("application/problem+json");
+        for (var other : List.of(Api.reader(), Api.writer(), Api.admin())) {
+            other.contentType(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager").then().statusCode(403)
+                    .contentType("application/problem+json");
+        }
+        post(body).then().statusCode(200).body("alerts[0].action", equalTo("created"));
+    }
+
+    @Test
+    void aNotificationOverTheCapIsA413ThatSaysTheCap() {
+        StringBuilder alerts = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            alerts.append(i == 0 ? "" : ",").append("{\"status\":\"firing\",\"fingerprint\":\"cap").append(i).append("\"}");
+        }
+        post("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[" + alerts + "]}").then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:triage:problem:too-many-alerts"))
+                .body("detail", containsString("at most 100 alerts"))
+                .body("detail", containsString("max_alerts"));
+    }
+
+    @Test
+    void aClientCannotCaptureTheIncidentOfAnAlertWithItsKey() {
+        String fingerprint = UUID.randomUUID().toString().substring(0, 16);
+        // The key the receiver uses for this alert occurrence, sent by a client first.
+        String captured = Api.json().header("Idempotency-Key", "alertmanager:" + fingerprint + ":2026-11-26T10:00:00Z")
+                .body(java.util.Map.of("issueDescription", "not the alert")).post("/api/v1/incidents").then()
+                .statusCode(201).extract().path("id");
+        String alertIncident = post(payload("firing", fingerprint, "0001-01-01T00:00:00Z")).then().statusCode(200)
+                .body("alerts[0].action", equalTo("created")).extract().path("alerts[0].incidentId");
+        assertNotEquals(captured, alertIncident);
+        post(payload("resolved", fingerprint, "2026-11-26T10:05:00Z")).then().statusCode(200)
+                .body("alerts[0].incidentId", equalTo(alertIncident));
+        Api.reader().get("/api/v1/incidents/" + captured).then().statusCode(200).body("status", equalTo("open"))
+                .body("issueDescription", equalTo("not the alert"));
+        Api.reader().get("/api/v1/incidents/" + alertIncident).then().statusCode(200).body("status", equalTo("resolved"));
+    }
+
     private static io.restassured.response.Response post(String body) {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager");
+        return Api.alertSender().contentType(ContentType.JSON).accept(ContentType.JSON).body(body).post("/api/v1/alerts/alertmanager");
     }
 
     /** Every documented field of webhook version 4, plus fields of newer releases (ignored). */

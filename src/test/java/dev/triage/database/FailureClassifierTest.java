@@ -1,6 +1,7 @@
 package dev.triage.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,9 +67,10 @@ class FailureClassifierTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        Throwable failure = fail(pool(options().setPort(closedPort), new PoolOptions()), p -> p.query("SELECT 1").execute());
+        Throwable failure = fail(pool(options().setPort(closedPort), new PoolOptions()), p -> p.withConnection(c -> c.query("SELECT 1").execute()));
         assertCategory(FailureCategory.SERVICE_DOWN, failure);
         assertInstanceOf(TransientDatabaseException.class, classifier.translate(failure), "refused is retried");
+        assertFalse(FailureClassifier.sessionLost(failure), "a refused connect is not a lost session");
     }
 
     @Test
@@ -90,7 +92,7 @@ class FailureClassifierTest {
                     }
                 }
                 Throwable failure = fail(pool(options().setPort(blackHole.getLocalPort()).setConnectTimeout(300),
-                        new PoolOptions()), p -> p.query("SELECT 1").execute());
+                        new PoolOptions()), p -> p.withConnection(c -> c.query("SELECT 1").execute()));
                 assertTrue(hasCause(failure, ConnectTimeoutException.class), "a real connect timeout: " + failure);
                 assertCategory(FailureCategory.NETWORK, failure);
             } finally {
@@ -103,7 +105,7 @@ class FailureClassifierTest {
 
     @Test
     void wrongPasswordIsAuthenticationAndNotRetried() throws Exception {
-        Throwable failure = fail(pool(options().setPassword("wrong"), new PoolOptions()), p -> p.query("SELECT 1").execute());
+        Throwable failure = fail(pool(options().setPassword("wrong"), new PoolOptions()), p -> p.withConnection(c -> c.query("SELECT 1").execute()));
         assertCategory(FailureCategory.AUTHENTICATION, failure);
         RuntimeException translated = classifier.translate(failure);
         assertEquals(DatabaseUnavailableException.class, translated.getClass(), "not transient, counted by the breaker");
@@ -114,7 +116,7 @@ class FailureClassifierTest {
     @Test
     void noConnectionSlotIsPoolExhausted() throws Exception {
         Throwable failure = fail(pool(options().setUser("limited").setPassword("limited"), new PoolOptions()),
-                p -> p.query("SELECT 1").execute());
+                p -> p.withConnection(c -> c.query("SELECT 1").execute()));
         assertTrue(String.valueOf(failure.getMessage()).contains("53300"), failure.toString());
         assertCategory(FailureCategory.POOL_EXHAUSTED, failure);
     }
@@ -157,7 +159,7 @@ class FailureClassifierTest {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
         SqlConnection held = await(pool.getConnection());
         try {
-            Throwable failure = fail(pool, p -> p.query("SELECT 1").execute());
+            Throwable failure = fail(pool, p -> p.withConnection(c -> c.query("SELECT 1").execute()));
             assertCategory(FailureCategory.POOL_EXHAUSTED, failure);
             assertInstanceOf(TransientDatabaseException.class, classifier.translate(failure));
         } finally {
@@ -170,7 +172,7 @@ class FailureClassifierTest {
         Pool pool = pool(options(), new PoolOptions().setMaxSize(1).setMaxWaitQueueSize(0));
         SqlConnection held = await(pool.getConnection());
         try {
-            Throwable failure = fail(pool, p -> p.query("SELECT 1").execute());
+            Throwable failure = fail(pool, p -> p.withConnection(c -> c.query("SELECT 1").execute()));
             assertCategory(FailureCategory.POOL_EXHAUSTED, failure);
         } finally {
             held.close();
@@ -178,7 +180,7 @@ class FailureClassifierTest {
     }
 
     @Test
-    void killedSessionIsServiceDownOrNetwork() throws Exception {
+    void killedSessionIsALostSessionToReplay() throws Exception {
         Pool pool = pool(options().setPipeliningLimit(1), new PoolOptions().setMaxSize(1));
         SqlConnection connection = await(pool.getConnection());
         int pid = await(connection.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
@@ -190,7 +192,9 @@ class FailureClassifierTest {
         Optional<FailureCategory> category = classifier.classify(failure);
         assertTrue(category.equals(Optional.of(FailureCategory.SERVICE_DOWN)) || category.equals(Optional.of(FailureCategory.NETWORK)),
                 "killed session: " + failure + " -> " + category);
-        assertInstanceOf(TransientDatabaseException.class, classifier.translate(failure));
+        assertTrue(FailureClassifier.sessionLost(failure), "a killed session is a lost session: " + failure);
+        // Retried, but no verdict on the server: the breaker does not count it (GuardedPool skipOn).
+        assertInstanceOf(SessionLostException.class, classifier.translate(failure));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.triage.diagnostics;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -22,7 +21,7 @@ class DiagnosticsTest {
     @Test
     void everyStepRunsAgainstTheLiveDatabase() {
         Api.awaitMigrations();
-        given().accept(ContentType.JSON).get("/api/v1/diagnostics").then().statusCode(200)
+        Api.admin().accept(ContentType.JSON).get("/api/v1/diagnostics").then().statusCode(200)
                 .body("steps.name", hasItems("dns", "tcp-connect", "login", "version", "round-trip", "connections"))
                 .body("steps.outcome", everyItem(equalTo("ok")))
                 .body("steps.durationMillis", everyItem(org.hamcrest.Matchers.greaterThanOrEqualTo(0)))
@@ -39,17 +38,17 @@ class DiagnosticsTest {
     @Test
     void thePromptForTriagesOwnStateHasTheSeedFormatAndLiveFacts() {
         Api.awaitMigrations();
-        given().get("/api/v1/diagnostics/prompt").then().statusCode(200)
+        Api.admin().get("/api/v1/diagnostics/prompt").then().statusCode(200)
                 .contentType(startsWith("text/markdown"))
                 .body(containsString("# Debugging Prompt: Triage self-check"))
                 .body(containsString("### 3. Common Root Causes"))
                 .body(containsString("host=127.0.0.1"))
                 .body(containsString("step login"));
-        given().queryParam("category", "authentication").get("/api/v1/diagnostics/prompt").then().statusCode(200)
+        Api.admin().queryParam("category", "authentication").get("/api/v1/diagnostics/prompt").then().statusCode(200)
                 .body(containsString("#### A. Authentication Failures"));
-        given().queryParam("category", "read-only").accept(ContentType.JSON).get("/api/v1/diagnostics/prompt").then()
+        Api.admin().queryParam("category", "read-only").accept(ContentType.JSON).get("/api/v1/diagnostics/prompt").then()
                 .statusCode(200).body("sections[2].rootCauses[0].playbookId", equalTo("read-only"));
-        given().queryParam("category", "bogus").get("/api/v1/diagnostics/prompt").then().statusCode(400)
+        Api.admin().queryParam("category", "bogus").get("/api/v1/diagnostics/prompt").then().statusCode(400)
                 .body("errors[0].field", equalTo("category"));
     }
 }

@@ -2,7 +2,6 @@ package dev.triage.incident;
 
 import static dev.triage.support.Api.createIncident;
 import static dev.triage.support.Api.json;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -52,7 +51,7 @@ class IncidentApiTest {
                 .body("labels.team", equalTo("payments"))
                 .body("version", equalTo(1));
         String location = created.header("Location");
-        given().accept(ContentType.JSON).get(location).then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get(location).then().statusCode(200)
                 .header("ETag", "\"1\"")
                 .header("Triage-Data-Source", nullValue())
                 .body("id", equalTo(created.path("id")))
@@ -63,11 +62,11 @@ class IncidentApiTest {
 
     @Test
     void unknownAndMalformedIdsAreProblem404s() {
-        given().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(404)
+        Api.reader().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:triage:problem:not-found"))
                 .body("requestId", notNullValue());
-        given().get("/api/v1/incidents/not-a-uuid").then().statusCode(404)
+        Api.reader().get("/api/v1/incidents/not-a-uuid").then().statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -181,15 +180,17 @@ class IncidentApiTest {
     }
 
     @Test
-    void textTheDatabaseCannotStoreIsA400NotA500() {
+    void aNulCharacterIsA400NamingTheFieldBeforeTheDatabaseSeesIt() {
         createIncident(Map.of("issueDescription", "nul \u0000 inside")).then().statusCode(400)
                 .contentType("application/problem+json")
-                .body("type", equalTo("urn:triage:problem:invalid-data"));
+                .body("type", equalTo("urn:triage:problem:validation"))
+                .body("errors[0].field", equalTo("issueDescription"))
+                .body("errors[0].message", containsString("U+0000"));
     }
 
     @Test
     void wrongContentTypeIs415AndOversizedBodyIs413() {
-        given().contentType("text/plain").body("hello").post("/api/v1/incidents").then().statusCode(415)
+        Api.writer().contentType("text/plain").body("hello").post("/api/v1/incidents").then().statusCode(415)
                 .contentType("application/problem+json").body("status", equalTo(415));
         String huge = "{\"issueDescription\":\"" + "a".repeat(70_000) + "\"}";
         json().body(huge).post("/api/v1/incidents").then().statusCode(413)
@@ -199,9 +200,9 @@ class IncidentApiTest {
 
     @Test
     void requestIdIsTakenFromTheCallerOrTraceparent() {
-        given().header("X-Request-Id", "abc-123").get("/api/v1/incidents/" + UUID.randomUUID()).then()
+        Api.reader().header("X-Request-Id", "abc-123").get("/api/v1/incidents/" + UUID.randomUUID()).then()
                 .statusCode(404).header("X-Request-Id", "abc-123").body("requestId", equalTo("abc-123"));
-        given().header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        Api.reader().header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                 .get("/api/v1/incidents/" + UUID.randomUUID()).then()
                 .header("X-Request-Id", "4bf92f3577b34da6a3ce929d0e0e4736");
     }
@@ -219,7 +220,7 @@ class IncidentApiTest {
                 .body("status", equalTo("acknowledged")).body("notes", equalTo("on it")).body("version", equalTo(2));
         // A stale ETag (someone else changed it) is refused.
         json().header("If-Match", "\"1\"").body(Map.of("status", "resolved")).patch(path).then().statusCode(412);
-        given().contentType("application/merge-patch+json").header("If-Match", "\"2\"")
+        Api.writer().contentType("application/merge-patch+json").header("If-Match", "\"2\"")
                 .body("{\"status\":\"resolved\"}").patch(path).then().statusCode(200)
                 .body("status", equalTo("resolved")).body("notes", equalTo("on it"));
         json().header("If-Match", "\"3\"").body(Map.of("status", "open")).patch(path).then().statusCode(409)
@@ -243,7 +244,7 @@ class IncidentApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().accept(ContentType.JSON).queryParam("limit", 2).queryParam("environment", "staging");
+            var request = Api.reader().accept(ContentType.JSON).queryParam("limit", 2).queryParam("environment", "staging");
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -273,13 +274,13 @@ class IncidentApiTest {
 
     @Test
     void listParametersAreValidated() {
-        given().queryParam("limit", 0).get("/api/v1/incidents").then().statusCode(400)
+        Api.reader().queryParam("limit", 0).get("/api/v1/incidents").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
-        given().queryParam("limit", 101).get("/api/v1/incidents").then().statusCode(400);
-        given().queryParam("limit", "ten").get("/api/v1/incidents").then().statusCode(400);
-        given().queryParam("status", "closed").get("/api/v1/incidents").then().statusCode(400)
+        Api.reader().queryParam("limit", 101).get("/api/v1/incidents").then().statusCode(400);
+        Api.reader().queryParam("limit", "ten").get("/api/v1/incidents").then().statusCode(400);
+        Api.reader().queryParam("status", "closed").get("/api/v1/incidents").then().statusCode(400)
                 .body("errors[0].field", equalTo("status"));
-        given().queryParam("cursor", "garbage!").get("/api/v1/incidents").then().statusCode(400)
+        Api.reader().queryParam("cursor", "garbage!").get("/api/v1/incidents").then().statusCode(400)
                 .body("errors[0].field", equalTo("cursor"));
     }
 
@@ -287,7 +288,7 @@ class IncidentApiTest {
     void filtersNarrowTheList() {
         String id = createIncident(Map.of("issueDescription", "Low one", "urgency", "low", "environment", "test"))
                 .then().statusCode(201).extract().path("id");
-        Response page = given().queryParam("urgency", "low").queryParam("environment", "test")
+        Response page = Api.reader().queryParam("urgency", "low").queryParam("environment", "test")
                 .queryParam("status", "open").queryParam("limit", 100).get("/api/v1/incidents");
         page.then().statusCode(200);
         List<Map<String, Object>> items = page.jsonPath().getList("items");
@@ -300,12 +301,12 @@ class IncidentApiTest {
         String id = createIncident(Map.of("issueDescription", "Login fails",
                 "errorMessage", "FATAL: password authentication failed for user \"app\" (28P01)",
                 "language", "java")).then().statusCode(201).extract().path("id");
-        given().get("/api/v1/incidents/" + id + "/prompt").then().statusCode(200)
+        Api.reader().get("/api/v1/incidents/" + id + "/prompt").then().statusCode(200)
                 .contentType(startsWith("text/markdown"))
                 .body(containsString("#### A. Authentication Failures"))
                 .body(containsString("```java"));
-        given().accept(ContentType.JSON).get("/api/v1/incidents/" + id + "/prompt").then().statusCode(200)
+        Api.reader().accept(ContentType.JSON).get("/api/v1/incidents/" + id + "/prompt").then().statusCode(200)
                 .body("sections[2].rootCauses[0].playbookId", equalTo("authentication"));
-        given().get("/api/v1/incidents/" + UUID.randomUUID() + "/prompt").then().statusCode(404);
+        Api.reader().get("/api/v1/incidents/" + UUID.randomUUID() + "/prompt").then().statusCode(404);
     }
 }

@@ -17,6 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class PackagedDatabase implements QuarkusTestResourceLifecycleManager {
 
     static volatile int managementPort;
+    /** A static API token (reader and writer) given to the packaged service, which has no default token in prod. */
+    static final String TOKEN = "packaged-it-token-" + UUID.randomUUID();
     private EmbeddedPostgres postgres;
 
     @Override
@@ -30,7 +32,8 @@ public class PackagedDatabase implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.password", postgres.userPassword(),
                 "quarkus.management.host", "127.0.0.1",
                 "quarkus.management.port", String.valueOf(managementPort),
-                "triage.health.probe-interval", "PT1S");
+                "triage.health.probe-interval", "PT1S",
+                "triage.auth.tokens", "packaged-it:reader,writer:" + TOKEN);
     }
 
     @Override

@@ -42,8 +42,13 @@ class PackagedServiceIT {
     }
 
     @Test
+    void theApiNeedsAToken() {
+        given().get("/api/v1/incidents?limit=1").then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
+    }
+
+    @Test
     void aPromptFromThePackagedCatalogue() {
-        given().contentType(ContentType.JSON).accept("text/markdown")
+        api().contentType(ContentType.JSON).accept("text/markdown")
                 .body(Map.of("issueDescription", "API returning 500 errors",
                         "errorMessage", "FATAL: sorry, too many clients already (53300)", "language", "java"))
                 .post("/api/v1/prompts").then().statusCode(200)
@@ -53,16 +58,20 @@ class PackagedServiceIT {
     @Test
     void anIncidentIsStoredAndReadBack() {
         awaitMigrations();
-        String location = given().contentType(ContentType.JSON)
+        String location = api().contentType(ContentType.JSON)
                 .body(Map.of("issueDescription", "packaged artifact", "urgency", "high"))
                 .post("/api/v1/incidents").then().statusCode(201).extract().header("Location");
         assertTrue(location != null && location.contains("/api/v1/incidents/"), "Location: " + location);
-        given().accept(ContentType.JSON).get(location).then().statusCode(200)
+        api().accept(ContentType.JSON).get(location).then().statusCode(200)
                 .body("issueDescription", equalTo("packaged artifact"));
     }
 
     private static void awaitMigrations() {
-        await(() -> given().get("/api/v1/incidents?limit=1").statusCode() == 200, "migrations");
+        await(() -> api().get("/api/v1/incidents?limit=1").statusCode() == 200, "migrations");
+    }
+
+    private static io.restassured.specification.RequestSpecification api() {
+        return given().auth().oauth2(PackagedDatabase.TOKEN);
     }
 
     private static void awaitDatabaseUp() {

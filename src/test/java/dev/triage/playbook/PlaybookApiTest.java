@@ -27,10 +27,16 @@ class PlaybookApiTest {
 
     @Test
     void theSeededCatalogueHasEveryRootCause() {
-        given().accept(ContentType.JSON).get("/api/v1/playbooks").then().statusCode(200)
-                .body("size()", greaterThanOrEqualTo(9))
+        Api.reader().accept(ContentType.JSON).get("/api/v1/playbooks").then().statusCode(200)
+                .body("size()", greaterThanOrEqualTo(17))
                 .body("id", hasItems("service-down", "pool-exhausted", "network", "authentication",
-                        "resource-exhaustion", "read-only", "dns", "tls", "schema-mismatch"))
+                        "resource-exhaustion", "read-only", "dns", "tls", "schema-mismatch", "slow-query",
+                        "lock-contention", "deadlock", "connection-leak", "replication-lag", "app-memory",
+                        "upstream-failure", "rate-limit"))
+                .body("find { it.id == 'lock-contention' }.match.sqlstates", hasItems("55P03"))
+                .body("find { it.id == 'lock-contention' }.match.codes", hasItems("mysql:1205", "mongodb:24"))
+                .body("find { it.id == 'read-only' }.match.codes", hasItems("redis:READONLY", "mongodb:10107", "mysql:1290"))
+                .body("find { it.id == 'app-memory' }.commands.keySet()", hasItems("any"))
                 .body("find { it.id == 'pool-exhausted' }.match.sqlstates", hasItems("53300"))
                 .body("find { it.id == 'authentication' }.match.sqlstates", hasItems("28P01", "28000"))
                 .body("find { it.id == 'service-down' }.commands.keySet()",
@@ -38,9 +44,12 @@ class PlaybookApiTest {
     }
 
     @Test
-    void writesNeedTheAdminToken() {
+    void writesNeedTheAdminRole() {
         given().contentType(ContentType.JSON).body(playbook("x")).put("/api/v1/playbooks/no-token").then()
                 .statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", containsString("Bearer"));
+        Api.writer().contentType(ContentType.JSON).body(playbook("x")).put("/api/v1/playbooks/no-token").then()
+                .statusCode(403).contentType("application/problem+json");
+        Api.reader().delete("/api/v1/playbooks/service-down").then().statusCode(403);
         given().contentType(ContentType.JSON).auth().oauth2("wrong").body(playbook("x")).put("/api/v1/playbooks/no-token")
                 .then().statusCode(401);
         given().auth().oauth2("wrong").delete("/api/v1/playbooks/service-down").then().statusCode(401);
@@ -58,12 +67,12 @@ class PlaybookApiTest {
 
         Map<String, Object> context = new HashMap<>(Api.seedContext());
         context.put("errorMessage", "the flux capacitor overheated again");
-        given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
+        Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
                 .statusCode(200).body(containsString("#### A. Flux Capacitor Failure"));
 
-        given().auth().oauth2(Api.ADMIN_TOKEN).delete(path).then().statusCode(204);
-        given().auth().oauth2(Api.ADMIN_TOKEN).delete(path).then().statusCode(404).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
+        Api.admin().delete(path).then().statusCode(204);
+        Api.admin().delete(path).then().statusCode(404).contentType("application/problem+json");
+        Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts").then()
                 .statusCode(200).body(org.hamcrest.Matchers.not(containsString("Flux Capacitor")));
     }
 
@@ -76,10 +85,15 @@ class PlaybookApiTest {
                 .body("errors.field", hasItems("title"))
                 .body("errors.size()", equalTo(2));
         admin().body(playbook("x")).put("/api/v1/playbooks/Not_Valid").then().statusCode(400);
+        Map<String, Object> badCode = playbook("x");
+        badCode.put("match", Map.of("sqlstates", List.of(), "codes", List.of("1205"), "exceptions", List.of(),
+                "keywords", List.of()));
+        admin().body(badCode).put("/api/v1/playbooks/bad-code").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.containsString("codes"));
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).auth().oauth2(Api.ADMIN_TOKEN);
+        return Api.admin().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     private static Map<String, Object> playbook(String keyword) {

@@ -1,6 +1,5 @@
 package dev.triage.prompt;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -163,10 +162,94 @@ class PromptApiTest {
     }
 
     @Test
+    void whenNothingMatchesThePromptSaysSoAndPresentsNoFinding() {
+        Map<String, Object> context = with("errorMessage", "Checkout button does nothing");
+        context.put("issueDescription", "Checkout is broken");
+        String md = markdown(context);
+        assertTrue(md.startsWith("# Debugging Prompt: Checkout is broken\n"), "no cause in the title");
+        String assessment = section(md, "### 1.", "### 2.");
+        assertTrue(assessment.contains("No known cause matches this error"), assessment);
+        assertFalse(assessment.contains("Likely cause"), assessment);
+        assertEquals(List.of("#### A. Database Service Down", "#### B. Connection Pool Exhausted",
+                "#### C. Network Issues", "#### D. Authentication Failures", "#### E. Resource Exhaustion"),
+                headings(md).subList(10, 15), "the default order");
+        assertFalse(md.contains("- **Matched**"));
+        JsonPath json = json(context);
+        assertEquals("none", json.getString("match.confidence"));
+        assertEquals(0, json.getInt("match.score"));
+        assertEquals(List.of(), json.getList("match.matched"));
+        assertEquals(List.of(0, 0, 0, 0, 0), json.getList("sections[2].rootCauses.score"));
+    }
+
+    @Test
+    void aWeakMatchIsNamedAsWeak() {
+        String md = markdown(Api.seedContext());
+        String assessment = section(md, "### 1.", "### 2.");
+        assertTrue(assessment.contains("No clear cause yet") && assessment.contains("\"connection failed\""), assessment);
+        assertTrue(md.startsWith("# Debugging Prompt: API returning 500 errors\n"), "a weak match is no finding");
+        JsonPath json = json(Api.seedContext());
+        assertEquals("weak", json.getString("match.confidence"));
+        assertEquals("service-down", json.getString("match.playbookId"));
+        assertEquals(20, json.getInt("match.score"));
+        assertEquals(List.of("\"connection failed\""), json.getList("match.matched"));
+        assertEquals(40, json.getInt("match.strongFrom"));
+    }
+
+    @Test
+    void aStrongMatchIsAFindingAndSaysWhatMatched() {
+        Map<String, Object> context = with("errorMessage",
+                "psycopg.errors.DeadlockDetected: deadlock detected (SQLSTATE 40P01)");
+        String md = markdown(context);
+        assertTrue(md.contains("#### A. Deadlocks and Serialization Failures\n- **Matched** (score 170): SQLSTATE 40P01,"
+                + " exception DeadlockDetected"), section(md, "### 3.", "### 4."));
+        assertTrue(section(md, "### 1.", "### 2.").contains("**Likely cause: deadlocks and serialization failures**"));
+        assertTrue(md.startsWith("# Debugging Prompt: API returning 500 errors - Deadlocks and Serialization Failures"));
+        JsonPath json = json(context);
+        assertEquals("strong", json.getString("match.confidence"));
+        assertEquals("deadlock", json.getString("match.playbookId"));
+        assertEquals(170, json.getInt("match.score"));
+        assertTrue(json.getList("match.matched").contains("SQLSTATE 40P01"));
+        assertEquals(json.getList("match.matched"), json.getList("sections[2].rootCauses[0].matched"));
+        assertEquals(List.of(), json.getList("sections[2].rootCauses[4].matched"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}/{1}: {3}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "mongodb | python | pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused | Database Service Down",
+            "postgresql | python | psycopg.errors.DeadlockDetected: deadlock detected (SQLSTATE 40P01) | Deadlocks and Serialization Failures",
+            "postgresql | java | ERROR: canceling statement due to statement timeout | Slow Queries and Statement Timeouts",
+            "mysql | go | Error 1205 (HY000): Lock wait timeout exceeded; try restarting transaction | Lock Contention and Lock Timeouts",
+            "postgresql | java | java.lang.OutOfMemoryError: Java heap space | Application Memory Exhaustion (heap OOM, OOMKilled)",
+            "postgresql | javascript | HTTP 429 Too Many Requests | Rate Limiting and Quotas (429)",
+            "redis | typescript | Last State: Terminated, Reason: OOMKilled, Exit Code: 137 | Application Memory Exhaustion (heap OOM, OOMKilled)",
+    })
+    void theIssuesExamplesRankTheirCauseFirst(String database, String language, String error, String cause) {
+        Map<String, Object> context = with("errorMessage", error);
+        context.put("database", database);
+        context.put("language", language);
+        String md = markdown(context);
+        assertTrue(md.contains("#### A. " + cause + "\n"), section(md, "### 3.", "### 4."));
+        assertTrue(section(md, "### 1.", "### 2.").contains("**Likely cause: " + cause.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Test
+    void aMongoDbPythonPromptUsesPyMongoAndNoPostgreSqlClient() {
+        Map<String, Object> context = with("database", "mongodb");
+        context.put("errorMessage", "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused");
+        String md = markdown(context);
+        String connectivity = section(md, "#### Step 4: Test Database Connectivity", "### 3.");
+        assertTrue(connectivity.contains("from pymongo import MongoClient") && connectivity.contains("(PyMongo)"), connectivity);
+        assertFalse(md.contains("psycopg"), "no psycopg anywhere in a MongoDB prompt");
+        assertFalse(md.contains("psql "), "no psql commands in a MongoDB prompt");
+        assertTrue(section(md, "#### C. Retry Logic with Exponential Backoff", "#### D.").contains("RETRYABLE_CODES"));
+        assertTrue(md.contains("Use MongoClient's built-in pool"));
+    }
+
+    @Test
     void jsonCarriesTheSameSectionsAsTheMarkdown() {
         Map<String, Object> context = Api.seedContext();
         String md = markdown(context);
-        JsonPath json = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(context)
+        JsonPath json = Api.reader().contentType(ContentType.JSON).accept(ContentType.JSON).body(context)
                 .post("/api/v1/prompts").then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
         List<String> fromJson = new ArrayList<>();
         List<Map<String, Object>> sections = json.getList("sections");
@@ -186,21 +269,38 @@ class PromptApiTest {
 
     @Test
     void markdownIsTheDefaultAndOtherFormatsAre406() {
-        given().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200)
+        Api.reader().contentType(ContentType.JSON).body(Api.seedContext()).post("/api/v1/prompts").then().statusCode(200)
                 .contentType(startsWith("text/markdown"));
-        given().contentType(ContentType.JSON).accept("text/html").body(Api.seedContext()).post("/api/v1/prompts")
+        Api.reader().contentType(ContentType.JSON).accept("text/html").body(Api.seedContext()).post("/api/v1/prompts")
                 .then().statusCode(406).contentType("application/problem+json");
     }
 
     @Test
+    void theAcceptedDatabasesAndLanguagesComeFromTheDataAndTheOpenApiDocumentListsThem() {
+        Api.reader().contentType(ContentType.JSON).body(with("database", "cassandra")).post("/api/v1/prompts").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body(org.hamcrest.Matchers.containsString("postgresql, mysql, mongodb, redis, other"));
+        io.restassured.RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("components.schemas.DatabaseKind.enum", org.hamcrest.Matchers.equalTo(
+                        List.of("postgresql", "mysql", "mongodb", "redis", "other")))
+                .body("components.schemas.Language.enum", org.hamcrest.Matchers.hasItems("python", "csharp", "other"))
+                .body("components.schemas.Language.type", org.hamcrest.Matchers.equalTo("string"));
+    }
+
+    @Test
     void anInvalidContextIsA400NamingTheField() {
-        given().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
+        Api.reader().contentType(ContentType.JSON).body(Map.of("errorMessage", "x")).post("/api/v1/prompts").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("issueDescription"));
     }
 
+    static JsonPath json(Map<String, Object> context) {
+        return Api.reader().contentType(ContentType.JSON).accept(ContentType.JSON).body(context).post("/api/v1/prompts")
+                .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+    }
+
     static String markdown(Map<String, Object> context) {
-        return given().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts")
+        return Api.reader().contentType(ContentType.JSON).accept("text/markdown").body(context).post("/api/v1/prompts")
                 .then().statusCode(200).contentType(startsWith("text/markdown")).extract().asString();
     }
 

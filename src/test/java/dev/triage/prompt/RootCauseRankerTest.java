@@ -33,7 +33,7 @@ class RootCauseRankerTest {
             "io.vertx.sqlclient.ClosedConnectionException: Failed to read any response from the server | network",
     })
     void theMatchingPlaybookRanksFirst(String errorMessage, String expected) {
-        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(context(errorMessage), CATALOGUE);
+        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(context(errorMessage), CATALOGUE).causes();
         assertEquals(expected, ranked.get(0).playbook().id(), () -> "ranking: " + ranked.stream()
                 .map(r -> r.playbook().id() + "=" + r.score()).toList());
         assertTrue(ranked.get(0).score() > ranked.get(1).score(), "the first is ahead, not tied");
@@ -45,22 +45,63 @@ class RootCauseRankerTest {
             "connection failed: timeout, password authentication failed (28P01) | authentication",
     })
     void aSqlStateOutranksKeywords(String errorMessage, String expected) {
-        assertEquals(expected, RootCauseRanker.rank(context(errorMessage), CATALOGUE).get(0).playbook().id());
+        assertEquals(expected, RootCauseRanker.rank(context(errorMessage), CATALOGUE).top().playbook().id());
     }
 
-    @ParameterizedTest(name = "no evidence keeps the catalogue order")
-    @CsvSource({ "Something is wrong" })
+    @ParameterizedTest(name = "no evidence keeps the catalogue order and says so: {0}")
+    @CsvSource(delimiter = '|', value = { "Something is wrong", "java.lang.NullPointerException at OrderService.java:42",
+            "Checkout button does nothing" })
     void withoutEvidenceTheCatalogueOrderStands(String errorMessage) {
-        List<RootCauseRanker.Ranked> ranked = RootCauseRanker.rank(context(errorMessage), CATALOGUE);
+        RootCauseRanker.Ranking ranking = RootCauseRanker.rank(context(errorMessage), CATALOGUE);
         assertEquals(CATALOGUE.stream().map(Playbook::id).toList(),
-                ranked.stream().map(r -> r.playbook().id()).toList());
-        assertTrue(ranked.stream().allMatch(r -> r.score() == 0));
+                ranking.causes().stream().map(r -> r.playbook().id()).toList());
+        assertTrue(ranking.causes().stream().allMatch(r -> r.score() == 0 && r.matched().isEmpty()));
+        assertEquals(RootCauseRanker.Confidence.NONE, ranking.confidence());
+    }
+
+    @ParameterizedTest(name = "generic words are a weak match, not a finding: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "Internal Server Error: Database connection failed | service-down",
+            "the request timed out | network",
+            "Error: timeout | network" })
+    void genericWordsAreWeak(String errorMessage, String first) {
+        RootCauseRanker.Ranking ranking = RootCauseRanker.rank(context(errorMessage), CATALOGUE);
+        assertEquals(first, ranking.top().playbook().id());
+        assertEquals(RootCauseRanker.Confidence.WEAK, ranking.confidence(), () -> ranking.top().matched().toString());
+        assertTrue(ranking.top().score() > 0 && !ranking.top().matched().isEmpty());
+    }
+
+    @org.junit.jupiter.api.Test
+    void whatMatchedIsReportedPerRule() {
+        RootCauseRanker.Ranked top = RootCauseRanker.rank(context(
+                "psycopg.errors.DeadlockDetected: deadlock detected (SQLSTATE 40P01)"), CATALOGUE).top();
+        assertEquals("deadlock", top.playbook().id());
+        assertTrue(top.matched().containsAll(List.of("SQLSTATE 40P01", "exception DeadlockDetected",
+                "\"deadlock detected\"")), top.matched()::toString);
+        assertEquals(RootCauseRanker.SQLSTATE_WEIGHT + RootCauseRanker.EXCEPTION_WEIGHT
+                + 2 * RootCauseRanker.KEYWORD_WEIGHT + RootCauseRanker.KEYWORD_WEIGHT, top.score(), top.matched()::toString);
+    }
+
+    @ParameterizedTest(name = "a bare number is a database error code only where that database is meant: {0}")
+    @CsvSource(delimiter = '|', value = { "mysql | lock-contention", "postgresql | none" })
+    void numericCodesNeedTheirDatabase(String database, String expected) {
+        IncidentContext c = new IncidentContext("API failing", "error 1205 while saving", null, null, null, null, null,
+                null, DatabaseKind.fromId(database), null, null).withDefaults();
+        RootCauseRanker.Ranked top = RootCauseRanker.rank(c, CATALOGUE).top();
+        assertEquals(expected, top.score() == 0 ? "none" : top.playbook().id(), top.matched()::toString);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theCompiledRulesFollowTheCatalogue() {
+        List<Playbook> one = List.of(CATALOGUE.get(0));
+        assertEquals(1, RootCauseRanker.rank(context("x"), one).causes().size());
+        assertEquals(CATALOGUE.size(), RootCauseRanker.rank(context("x"), CATALOGUE).causes().size());
     }
 
     @ParameterizedTest(name = "a SQLSTATE inside a longer number does not count")
     @CsvSource({ "order 1533001 failed" })
     void sqlStatesMatchWholeWordsOnly(String errorMessage) {
-        assertEquals(0, RootCauseRanker.rank(context(errorMessage), CATALOGUE).stream()
+        assertEquals(0, RootCauseRanker.rank(context(errorMessage), CATALOGUE).causes().stream()
                 .filter(r -> r.playbook().id().equals("pool-exhausted")).findFirst().orElseThrow().score());
     }
 

@@ -92,7 +92,7 @@ class DatabaseFaultsTest extends FaultSuite {
                 () -> {
                     if (diagnosis.isEmpty()) {
                         long start = System.nanoTime();
-                        var response = given().get("/api/v1/diagnostics");
+                        var response = Api.admin().get("/api/v1/diagnostics");
                         diagnosis.add(response.statusCode() + " " + response.path("likelyRootCause.category") + " "
                                 + (System.nanoTime() - start) / 1_000_000);
                     }
@@ -164,7 +164,7 @@ class DatabaseFaultsTest extends FaultSuite {
                     terminateServiceBackends();
                 },
                 // Diagnostics logins obey the same throttle: many calls add no storm.
-                () -> given().get("/api/v1/diagnostics").then().statusCode(200),
+                () -> Api.admin().get("/api/v1/diagnostics").then().statusCode(200),
                 () -> {
                     window[1] = System.nanoTime();
                     writePassword(rotated);
@@ -189,7 +189,7 @@ class DatabaseFaultsTest extends FaultSuite {
         run(new Fault("8. incidents table locked ACCESS EXCLUSIVE for 15 s", Set.of("timeout", "pool-exhausted"),
                 Set.of("timeout"), false, 8, MIX, Duration.ofSeconds(15),
                 () -> lock.set(lockIncidents()),
-                () -> playbooksDuringLock[0] = given().get("/api/v1/playbooks").statusCode(),
+                () -> playbooksDuringLock[0] = Api.reader().get("/api/v1/playbooks").statusCode(),
                 () -> release(lock.get())));
         assertEquals(200, playbooksDuringLock[0], "other tables keep working while one is locked");
         assertEquals(openedBefore, breakerOpened(), "a lock timeout is the server answering: the breaker stays closed");

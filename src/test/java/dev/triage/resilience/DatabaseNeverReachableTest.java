@@ -28,7 +28,7 @@ class DatabaseNeverReachableTest {
     @Test
     void livenessAndPromptsWorkWithoutADatabase() {
         dev.triage.support.Api.management().get("/q/health/live").then().statusCode(200);
-        given().contentType("application/json").body(Api.seedContext()).post("/api/v1/prompts").then()
+        Api.reader().contentType("application/json").body(Api.seedContext()).post("/api/v1/prompts").then()
                 .statusCode(200).contentType(startsWith("text/markdown"))
                 .body(containsString("### 3. Common Root Causes"));
     }
@@ -43,13 +43,13 @@ class DatabaseNeverReachableTest {
 
     @Test
     void diagnosticsNameTheRefusedConnection() {
-        given().get("/api/v1/diagnostics").then().statusCode(200)
+        Api.admin().get("/api/v1/diagnostics").then().statusCode(200)
                 .body("steps.find { it.name == 'tcp-connect' }.outcome", equalTo("failed"))
                 .body("steps.find { it.name == 'tcp-connect' }.category", equalTo("service-down"))
                 .body("steps.find { it.name == 'login' }.outcome", equalTo("skipped"))
                 .body("likelyRootCause.category", equalTo("service-down"))
                 .body("likelyRootCause.playbookId", equalTo("service-down"));
-        given().get("/api/v1/diagnostics/prompt").then().statusCode(200)
+        Api.admin().get("/api/v1/diagnostics/prompt").then().statusCode(200)
                 .body(containsString("#### A. Database Service Down"))
                 .body(containsString("127.0.0.1:1/triage"))
                 .body(containsString("**Urgency**: critical"));
@@ -57,7 +57,7 @@ class DatabaseNeverReachableTest {
 
     @Test
     void alertsAreRefusedWith503SoAlertmanagerRetries() {
-        given().contentType("application/json").body("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":"
+        Api.alertSender().contentType("application/json").body("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":"
                 + "[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"fingerprint\":\"abc\"}]}")
                 .post("/api/v1/alerts/alertmanager").then().statusCode(503)
                 .contentType("application/problem+json").header("Retry-After", notNullValue());
@@ -65,7 +65,7 @@ class DatabaseNeverReachableTest {
 
     @Test
     void thePlaybookCatalogueComesFromMemory() {
-        given().get("/api/v1/playbooks").then().statusCode(200)
+        Api.reader().get("/api/v1/playbooks").then().statusCode(200)
                 .header("Triage-Data-Source", "cache")
                 .body("size()", greaterThanOrEqualTo(9));
     }
@@ -76,16 +76,16 @@ class DatabaseNeverReachableTest {
         long deadline = System.nanoTime() + 15_000_000_000L;
         String category = null;
         while (System.nanoTime() < deadline && !"service-down".equals(category)) {
-            category = given().get("/api/v1/incidents").then().statusCode(503).extract().path("category");
+            category = Api.reader().get("/api/v1/incidents").then().statusCode(503).extract().path("category");
             Api.sleepQuietly(100);
         }
-        given().contentType("application/json").body(Map.of("issueDescription", "x")).post("/api/v1/incidents")
+        Api.writer().contentType("application/json").body(Map.of("issueDescription", "x")).post("/api/v1/incidents")
                 .then().statusCode(503).contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("category", equalTo("service-down"))
                 .body("requestId", notNullValue());
-        given().get("/api/v1/incidents").then().statusCode(503).body("category", equalTo("service-down"));
-        given().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(503)
+        Api.reader().get("/api/v1/incidents").then().statusCode(503).body("category", equalTo("service-down"));
+        Api.reader().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(503)
                 .body("category", equalTo("service-down"));
     }
 }

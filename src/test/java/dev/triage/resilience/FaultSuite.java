@@ -89,7 +89,7 @@ abstract class FaultSuite {
         awaitDatabaseSuccess(Duration.ofSeconds(30));
         if (knownIds.isEmpty()) {
             for (int i = 0; i < 10; i++) {
-                knownIds.add(given().contentType("application/json").body(Map.of("issueDescription", "known " + i))
+                knownIds.add(Api.writer().contentType("application/json").body(Map.of("issueDescription", "known " + i))
                         .post("/api/v1/incidents").then().statusCode(201).extract().path("id"));
             }
         }
@@ -269,7 +269,7 @@ abstract class FaultSuite {
     void awaitDatabaseSuccess(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (given().get("/api/v1/incidents?limit=1").statusCode() == 200) {
+            if (Api.reader().get("/api/v1/incidents?limit=1").statusCode() == 200) {
                 return;
             }
             Load.pause(200);

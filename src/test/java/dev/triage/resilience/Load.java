@@ -20,11 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.triage.support.Api;
+
 /**
  * Concurrent HTTP clients driving the running service while a fault is on: a mix of writes
  * (each with an Idempotency-Key, re-sent with the same key after a failure, as a careful client
  * does), reads of known incidents, reads of unknown ones, list pages, prompts, and liveness
- * probes. Every response is recorded with its status, latency and problem details.
+ * probes. Every response is recorded with its status, latency and problem details. Writes carry
+ * the test writer's token, reads and prompts the reader's; liveness carries none.
  */
 final class Load implements AutoCloseable {
 
@@ -83,8 +86,8 @@ final class Load implements AutoCloseable {
             if (kind == Kind.CREATE) {
                 String key = pendingKey != null ? pendingKey : "load-" + UUID.randomUUID();
                 Sample s = send(kind, post("/api/v1/incidents", "{\"issueDescription\":\"fault load " + key
-                        + "\",\"errorMessage\":\"Connection refused\",\"urgency\":\"high\"}").header("Idempotency-Key", key),
-                        key);
+                        + "\",\"errorMessage\":\"Connection refused\",\"urgency\":\"high\"}").header("Idempotency-Key", key)
+                        .setHeader("Authorization", "Bearer " + Api.WRITER_TOKEN), key);
                 if (s.status() == 201 || s.status() == 200) {
                     acknowledged.put(key, s.incidentId());
                     pendingKey = null;
@@ -135,12 +138,14 @@ final class Load implements AutoCloseable {
     }
 
     private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).GET().header("Accept", "application/json");
+        return HttpRequest.newBuilder(URI.create(base + path)).GET().header("Accept", "application/json")
+                .setHeader("Authorization", "Bearer " + Api.READER_TOKEN);
     }
 
     private HttpRequest.Builder post(String path, String json) {
         return HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").header("Accept", "application/json");
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .setHeader("Authorization", "Bearer " + Api.READER_TOKEN);
     }
 
     private static Optional<String> find(Pattern pattern, String body) {

@@ -15,9 +15,34 @@ import io.restassured.specification.RequestSpecification;
 /** Small helpers shared by the HTTP tests. */
 public final class Api {
 
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    /** The test profile's static tokens, one per role (%test.triage.auth.tokens). */
+    public static final String READER_TOKEN = "test-reader-token-0001";
+    public static final String WRITER_TOKEN = "test-writer-token-0001";
+    public static final String ADMIN_TOKEN = "test-admin-token-00001";
+    public static final String ALERT_TOKEN = "test-alert-token-0001";
 
     private Api() {
+    }
+
+    /** A request with {@code Authorization: Bearer <token>}. */
+    public static RequestSpecification as(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    public static RequestSpecification reader() {
+        return as(READER_TOKEN);
+    }
+
+    public static RequestSpecification writer() {
+        return as(WRITER_TOKEN);
+    }
+
+    public static RequestSpecification admin() {
+        return as(ADMIN_TOKEN);
+    }
+
+    public static RequestSpecification alertSender() {
+        return as(ALERT_TOKEN);
     }
 
     /**
@@ -38,15 +63,16 @@ public final class Api {
         return port;
     }
 
+    /** A JSON request as a writer (incident writes). */
     public static RequestSpecification json() {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON);
+        return writer().contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     /** Waits until the background migrations have run (writes answer 503 until then). */
     public static void awaitMigrations() {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
-            if (given().get("/api/v1/incidents?limit=1").statusCode() == 200) {
+            if (reader().get("/api/v1/incidents?limit=1").statusCode() == 200) {
                 return;
             }
             sleepQuietly(100);

@@ -1,0 +1,71 @@
+package dev.triage.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Keeps the {@code uri} tag of the HTTP server metrics bounded: a route template
+ * ({@code /api/v1/incidents/{id}}) or a fixed value, never a path a client made up. Quarkus REST
+ * sets the template of the resource method it matched; every other request (an unknown path, a
+ * refused request, a connection reset before routing) is marked as unmatched here first, and the
+ * filter names those {@code NOT_FOUND} (404) or {@code UNKNOWN}, as Quarkus does.
+ */
+@ApplicationScoped
+public class MetricTags {
+
+    /** The context key Quarkus REST and the Micrometer binder share for the matched template. */
+    static final String TEMPLATE_KEY = "UrlPathTemplate";
+    static final String UNMATCHED = "/triage-unmatched-request";
+
+    private final String nonApplicationRoot;
+
+    public MetricTags(@ConfigProperty(name = "quarkus.http.non-application-root-path", defaultValue = "q") String root) {
+        String trimmed = root.replaceAll("^/+|/+$", "");
+        this.nonApplicationRoot = "/" + trimmed + "/";
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(rc -> {
+            // Health, metrics and OpenAPI are fixed routes the binder measures (or suppresses) by path.
+            if (!rc.request().path().startsWith(nonApplicationRoot)) {
+                unmatched(rc);
+            }
+            rc.next();
+        });
+    }
+
+    /** Marks the request as matching no route template, unless one is set already. */
+    static void unmatched(RoutingContext rc) {
+        if (rc.request() instanceof HttpServerRequestInternal request && request.context() != null
+                && request.context().getLocal(TEMPLATE_KEY) == null) {
+            request.context().putLocal(TEMPLATE_KEY, UNMATCHED);
+        }
+    }
+
+    @Produces
+    @Singleton
+    MeterFilter unmatchedUris() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith("http.server") || !UNMATCHED.equals(id.getTag("uri"))) {
+                    return id;
+                }
+                String value = "404".equals(id.getTag("status")) ? "NOT_FOUND" : "UNKNOWN";
+                return id.replaceTags(id.getTags().stream()
+                        .map(tag -> tag.getKey().equals("uri") ? Tag.of("uri", value) : tag).toList());
+            }
+        };
+    }
+}
