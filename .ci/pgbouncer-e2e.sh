@@ -171,8 +171,14 @@ for _ in $(seq 1 50); do "${PSQL_PGB[@]}" -c 'SHOW VERSION' >/dev/null 2>&1 && b
 
 # --- Triage: packaged, prod profile, requests through PgBouncer, migrations straight to PostgreSQL
 DB_PORT=$PGB; [ "$VIA" = direct ] && DB_PORT=$PG
+# Static tokens (README: Authentication): one caller with the API roles, one for the webhook; the
+# per-caller write and webhook rate limits are lifted, the load being one caller.
+E2E_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n'); ALERT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 env "${TRIAGE_ENV[@]}" QUARKUS_SHUTDOWN_DELAY=PT0S DB_HOST=127.0.0.1 DB_PORT="$DB_PORT" DB_NAME=triage DB_USER=triage DB_PASSWORD=e2e-pw \
-  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG/triage" TRIAGE_ADMIN_TOKEN=e2e-admin-token \
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG/triage" \
+  TRIAGE_AUTH_TOKENS="e2e:reader,writer,admin:$E2E_TOKEN e2e-alerts:alert-sender:$ALERT_TOKEN" \
+  TRIAGE_RATE_LIMIT_WRITES_PER_MINUTE=100000000 TRIAGE_RATE_LIMIT_WRITES_BURST=1000000 \
+  TRIAGE_RATE_LIMIT_ALERTS_PER_MINUTE=100000000 TRIAGE_RATE_LIMIT_ALERTS_BURST=1000000 \
   java -Xmx256m ${JAVA_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP" \
   -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT" -Dquarkus.log.console.json.enabled=false \
   -jar "$APP/quarkus-run.jar" > "$WORK/triage.log" 2>&1 &
@@ -199,7 +205,8 @@ clients, seconds = int(os.environ["LOAD_CLIENTS"]), float(os.environ["LOAD_SECON
 warmup = float(os.environ["WARMUP_SECONDS"])
 fault = os.environ.get("FAULT") == "1"
 FAULT_WINDOW = 3.0    # seconds after the fault in which a 503 with a category is the contract's answer
-admin = {"Authorization": "Bearer e2e-admin-token"}
+bearer = {"Authorization": "Bearer " + os.environ["E2E_TOKEN"]}
+alert_sender = {"Authorization": "Bearer " + os.environ["ALERT_TOKEN"]}
 lock = threading.Lock()
 statuses = defaultdict(Counter)
 bad = []              # (endpoint, status, body, at): every 5xx and every connection error that fails the check
@@ -215,7 +222,7 @@ class Client:
     def __init__(self):
         self.conn = None
     def call(self, endpoint, method, path, body=None, headers=None):
-        h = {"Accept": "application/json", **(headers or {})}
+        h = {"Accept": "application/json", **bearer, **(headers or {})}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -314,7 +321,7 @@ template = {"position": 90, "category": "query", "symptom": "An e2e playbook.",
             "prevention": "Test through the pooler.", "commands": {"postgresql": ["SHOW POOLS;"]}}
 def playbook_put(c):
     body = dict(template, title="e2e " + uuid.uuid4().hex[:8])
-    c.call("playbook-put", "PUT", "/api/v1/playbooks/e2e-" + str(random.randrange(4)), body, admin)
+    c.call("playbook-put", "PUT", "/api/v1/playbooks/e2e-" + str(random.randrange(4)), body)
 
 def alert(c):
     fp = "e2e%04d" % random.randrange(200)
@@ -326,7 +333,7 @@ def alert(c):
                            "annotations": {"summary": "e2e"}, "startsAt": "2026-11-30T10:00:00Z",
                            "endsAt": "2026-11-30T10:05:00Z" if st == "resolved" else "0001-01-01T00:00:00Z",
                            "generatorURL": "http://prometheus.invalid", "fingerprint": fp}]}
-    c.call("alert", "POST", "/api/v1/alerts/alertmanager", payload)
+    c.call("alert", "POST", "/api/v1/alerts/alertmanager", payload, alert_sender)
 
 def diagnostics(c):
     c.call("diagnostics", "GET", "/api/v1/diagnostics")
@@ -409,7 +416,7 @@ sys.exit(1 if failed else 0)
 PY
 STORED_SQL="SELECT idempotency_key || '|' || id FROM incidents WHERE idempotency_key LIKE 'e2e-%'"
 load_rc=0
-HTTP=$HTTP MGMT=$MGMT LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECONDS=$LOAD_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS FAULT=$FAULT \
+HTTP=$HTTP MGMT=$MGMT E2E_TOKEN=$E2E_TOKEN ALERT_TOKEN=$ALERT_TOKEN LOAD_CLIENTS=$LOAD_CLIENTS LOAD_SECONDS=$LOAD_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS FAULT=$FAULT \
   FAULT_CMD="$(printf '%q ' "${PSQL_PG[@]}") -c \"$FAULT_SQL\"" \
   STORED_CMD="$(printf '%q ' "${PSQL_PG[@]}") -c \"$STORED_SQL\"" \
   python3 "$WORK/load.py" || load_rc=$?
@@ -440,7 +447,7 @@ fi
 if [ "$BENCH_SECONDS" -gt 0 ]; then
   id=$("${PSQL_PG[@]}" -c "SELECT id FROM incidents ORDER BY created_at LIMIT 1")
   echo "== wrk -t2 -c16 -d${BENCH_SECONDS}s $API/api/v1/incidents/$id (via $VIA; ${JAVA_OPTS:-overlay settings})"
-  wrk -t2 -c16 -d"${BENCH_SECONDS}s" --latency "$API/api/v1/incidents/$id" | grep -E 'Requests/sec|99%|Non-2xx'
+  wrk -t2 -c16 -d"${BENCH_SECONDS}s" --latency -H "Authorization: Bearer $E2E_TOKEN" "$API/api/v1/incidents/$id" | grep -E 'Requests/sec|99%|Non-2xx'
 fi
 if [ "$rc" != 0 ]; then
   echo "== Triage's warnings (last 15):"; grep -E ' (WARN|ERROR) ' "$WORK/triage.log" | cut -c1-240 | tail -n 15
