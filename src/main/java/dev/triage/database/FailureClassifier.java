@@ -66,6 +66,9 @@ public class FailureClassifier {
         if (failure instanceof DatabaseUnavailableException || failure instanceof DatabaseQueryException) {
             return (RuntimeException) failure;
         }
+        if (sessionLost(failure)) {
+            return new SessionLostException(describe(failure), failure);
+        }
         String sqlState = sqlStateOf(failure);
         Optional<FailureCategory> category = classify(failure);
         if (category.isEmpty() || category.get() == FailureCategory.QUERY) {
@@ -75,9 +78,6 @@ public class FailureClassifier {
             return new DatabaseQueryException(sqlState, describe(failure), failure);
         }
         FailureCategory c = category.get();
-        if (sessionLost(failure)) {
-            return new SessionLostException(describe(failure), failure);
-        }
         if (c.isTransient()) {
             return new TransientDatabaseException(c, describe(failure), failure);
         }
@@ -155,7 +155,7 @@ public class FailureClassifier {
     /**
      * Whether an established session was lost: the server ended it (57P01 admin_shutdown, as
      * pg_terminate_backend or a fast shutdown do; 57P02 crash_shutdown) or its socket closed
-     * under the query. The statement did not complete, and the pool may hold more sessions that
+     * under the query, or its pool was closed. The statement did not complete, and the pool may hold more sessions that
      * died the same way but whose close the event loop has not processed yet (on a busy CPU, for
      * a while): so such a failure says nothing yet about the server, only about that session.
      * A failure to open a connection (refused, connect timeout) is not a lost session.
@@ -174,6 +174,11 @@ public class FailureClassifier {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (message.contains("connection is not active now") || message.contains("connection reset")
                     || message.contains("failed to read any response")) {
+                return true;
+            }
+            // The request pool was replaced under a waiting statement (GuardedPool.replaceIfStarved):
+            // nothing was sent, and the new pool may serve it.
+            if (message.equals("pool closed")) {
                 return true;
             }
         }

@@ -94,7 +94,7 @@ class ClusterMaintenanceIT {
         b.admin().get(b.url("/api/v1/admin/maintenance")).then().statusCode(200).body("enabled", equalTo(true))
                 .body("source", equalTo("database")).body("reason", equalTo("cluster upgrade"));
         // Reads are not paused.
-        given().get(b.url("/api/v1/incidents?limit=1")).then().statusCode(200);
+        b.admin().get(b.url("/api/v1/incidents?limit=1")).then().statusCode(200);
     }
 
     @Test
@@ -227,8 +227,7 @@ class ClusterMaintenanceIT {
         }
 
         Response write() {
-            return given().contentType(ContentType.JSON).accept(ContentType.JSON)
-                    .body(Map.of("issueDescription", "written through replica " + name))
+            return admin().body(Map.of("issueDescription", "written through replica " + name))
                     .post(url("/api/v1/incidents"));
         }
 

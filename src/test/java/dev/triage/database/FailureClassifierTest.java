@@ -198,6 +198,16 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aStatementOnAClosedPoolIsALostSessionNotAQueryError() throws Exception {
+        // GuardedPool replaces a starved request pool; statements still waiting on the old one fail so.
+        Pool pool = pool(options(), new PoolOptions());
+        await(pool.close());
+        Throwable failure = fail(pool, p -> p.withConnection(c -> c.query("SELECT 1").execute()));
+        assertTrue(FailureClassifier.sessionLost(failure), "pool closed: " + failure);
+        assertInstanceOf(SessionLostException.class, classifier.translate(failure), "retried, never a 500");
+    }
+
+    @Test
     void queryErrorsAreNotOutages() throws Exception {
         Throwable syntax = fail(pool(options(), new PoolOptions()), p -> p.query("SELEC 1").execute());
         assertEquals(Optional.of(FailureCategory.QUERY), classifier.classify(syntax));

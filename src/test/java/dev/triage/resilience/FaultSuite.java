@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.triage.database.embedded.EmbeddedPostgres;
 import dev.triage.support.Api;
-import dev.triage.support.LogCapture;
+import dev.triage.support.LogRecording;
 
 /**
  * The fault suite's machinery: each fault breaks the suite's own PostgreSQL for real while
@@ -58,7 +58,7 @@ abstract class FaultSuite {
     /** triage.database.operation-timeout: no database operation may take longer. */
     static final long BUDGET_MS = 3000;
     /** @CircuitBreaker(delay) on GuardedPool: the longest the breaker keeps refusing after a repair. */
-    static final long BREAKER_DELAY_MS = 5000;
+    static final long BREAKER_DELAY_MS = dev.triage.database.GuardedPool.BREAKER_DELAY_MILLIS;
     /** Scheduling slack on a 2-core machine under load. */
     static final long LATENCY_MARGIN_MS = 1000;
     static final long RECOVERY_MARGIN_MS = 3000;
@@ -134,8 +134,7 @@ abstract class FaultSuite {
     Map<String, Double> metricDelta = Map.of();
 
     void run(Fault fault) throws Exception {
-        LogCapture log = LogCapture.installed();
-        int logRecordsBefore = log.count();
+        LogRecording log = LogRecording.install();
         Map<String, Double> failuresBefore = failureCounters();
         double openedBefore = breakerOpened();
         long injected;
@@ -177,9 +176,13 @@ abstract class FaultSuite {
         System.out.println("[fault-report] " + row);
 
         // An outage is a state change, logged once: no ERROR record, no stack trace, nothing uncaught.
-        int logRecords = log.count() - logRecordsBefore;
-        System.out.printf("[fault-report] %s: %d ERROR or stack-trace log records%n", fault.name(), logRecords);
-        assertEquals(0, logRecords, "ERROR or stack-trace log records during the fault: " + log.examples());
+        log.remove();
+        List<String> errors = log.errors();
+        List<String> stackTraces = log.stackTraces();
+        System.out.printf("[fault-report] %s: %d ERROR and %d stack-trace log records%n", fault.name(), errors.size(),
+                stackTraces.size());
+        assertEquals(List.of(), errors, "ERROR log records during the fault");
+        assertEquals(List.of(), stackTraces, "stack traces in the log during the fault");
         // Nothing but 2xx, 4xx and 503; every HTTP request got an answer.
         List<Load.Sample> bad = samples.stream().filter(s -> s.status() == 0 || (s.status() >= 500 && s.status() != 503))
                 .toList();
