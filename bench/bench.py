@@ -367,6 +367,21 @@ def children_of(parent: int) -> list[int]:
 
 # ------------------------------------------------------------------------------------- the service
 
+def dockerfile_process_env() -> dict[str, str]:
+    """Environment variables of Dockerfile.jvm that change the process itself, not the JVM's flags:
+    MALLOC_ARENA_MAX (glibc's malloc arenas, a large part of the resident memory outside the heap)."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile.jvm").read_text())
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("ENV "):
+            for token in shlex.split(line[4:]):
+                k, _, v = token.partition("=")
+                if k == "MALLOC_ARENA_MAX" and v:
+                    env[k] = v
+    return env
+
+
 def dockerfile_jvm_flags() -> tuple[list[str], str]:
     """The JVM flags Dockerfile.jvm gives the service, read from it so that they stay in sync.
 
@@ -454,8 +469,9 @@ def jvm_tool(name: str) -> str | None:
 class Service:
     """One packaged service instance (prod profile) on free ports, with the DB_* environment."""
 
-    def __init__(self, name: str, jvm_flags: list[str], props: list[str]):
+    def __init__(self, name: str, jvm_flags: list[str], props: list[str], env: dict[str, str] | None = None):
         self.name = name
+        self.extra_env = dict(env or {})
         self.http_port = free_port()
         if MGMT_PORT == "":
             self.mgmt_port = self.http_port
@@ -476,8 +492,9 @@ class Service:
 
     def start(self) -> None:
         env = dict(os.environ, DB_HOST="127.0.0.1", DB_PORT=str(PG.port), DB_NAME="triage", DB_USER="triage",
-                   DB_PASSWORD=PG.password)
-        COMMANDS.append(f"service {self.name}: DB_HOST=127.0.0.1 DB_PORT={PG.port} DB_NAME=triage DB_USER=triage "
+                   DB_PASSWORD=PG.password, **self.extra_env)
+        extra = "".join(f"{k}={v} " for k, v in self.extra_env.items())
+        COMMANDS.append(f"service {self.name}: {extra}DB_HOST=127.0.0.1 DB_PORT={PG.port} DB_NAME=triage DB_USER=triage "
                         f"DB_PASSWORD=<random> {shlex.join(self.cmd)}")
         self.launched = time.monotonic()
         with open(self.log_path, "wb") as out:
@@ -910,7 +927,7 @@ def startup_and_memory() -> None:
     log(f"startup and memory with the Dockerfile.jvm flags: {' '.join(flags)}")
     times, quarkus = [], []
     for n in range(STARTS):
-        service = Service(f"startup-{n + 1}", flags, [])
+        service = Service(f"startup-{n + 1}", flags, [], dockerfile_process_env())
         service.start()
         try:
             took = service.wait_first_200()

@@ -88,7 +88,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
 
     /** The request pool's connection settings (a copy), without the password. */
     public PgConnectOptions connectOptions() {
-        return new PgConnectOptions(requireBase());
+        return copyOf(requireBase());
     }
 
     /**
@@ -113,6 +113,16 @@ public class BoundedPoolCreator implements PgPoolCreator {
         return login(vertx, requireBase());
     }
 
+    /**
+     * A copy of the options. Vert.x 4.5's copy constructor leaves out useLayer7Proxy (it copies
+     * pipeliningLimit and sslMode only), so a plain copy would connect as to a server even when
+     * quarkus.datasource.reactive.postgresql.use-layer7-proxy is set: behind a transaction-mode
+     * PgBouncer every statement then fails with 26000 (prepared statement does not exist).
+     */
+    static PgConnectOptions copyOf(PgConnectOptions options) {
+        return new PgConnectOptions(options).setUseLayer7Proxy(options.getUseLayer7Proxy());
+    }
+
     private PgConnectOptions requireBase() {
         if (base == null) {
             throw new IllegalStateException("the request pool has not been created yet");
@@ -128,7 +138,7 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 return Future.failedFuture(new DatabaseUnavailableException(FailureCategory.AUTHENTICATION,
                         "logins paused after an authentication failure", null));
             }
-            return Future.succeededFuture(new PgConnectOptions(base)
+            return Future.succeededFuture(copyOf(base)
                     .setUser(credentials.user())
                     .setPassword(password));
         });

@@ -108,7 +108,7 @@ public class DatabaseDiagnostics {
         // Logs in as the request pool does: same settings (TLS, startup parameters), the current
         // password read off the event loop, and the same throttle after an authentication failure.
         Future<io.vertx.pgclient.PgConnection> connecting = pools.login().compose(options -> io.vertx.pgclient.PgConnection
-                .connect(vertx.getDelegate(), new PgConnectOptions((PgConnectOptions) options)
+                .connect(vertx.getDelegate(), BoundedPoolCreator.copyOf((PgConnectOptions) options)
                         .setConnectTimeout((int) STEP_TIMEOUT.toMillis())
                         .addProperty("application_name", "triage-diagnostics")));
         return Uni.createFrom().completionStage(connecting.toCompletionStage())

@@ -31,7 +31,8 @@ class K8sConnectionBudgetTest {
         Map<String, Integer> n = new HashMap<>();
         one(overlay, "ConfigMap", "triage-connection-budget").get("data")
                 .fields().forEachRemaining(e -> n.put(e.getKey(), Integer.parseInt(e.getValue().asText())));
-        return new ConnectionBudget(n, Manifests.find(overlay, "Pooler", "triage-pooler-rw").isPresent());
+        return new ConnectionBudget(n, Manifests.find(overlay, "Pooler", "triage-pooler-rw")
+                .map(pooler -> pooler.at("/spec/pgbouncer/poolMode").asText()).orElse(null));
     }
 
     @ParameterizedTest
@@ -40,7 +41,8 @@ class K8sConnectionBudgetTest {
         ConnectionBudget budget = budget(overlay);
         System.out.printf("[budget] %s: %d pods x %d (+%d migrations each) -> %d of %d server slots%s%n", overlay,
                 budget.podsAtOnce(), budget.clientConnectionsPerPod(), budget.get("migrationPoolMaxSize"),
-                budget.serverConnectionsNeeded(), budget.serverSlots(), budget.pooled() ? " (through PgBouncer)" : "");
+                budget.serverConnectionsNeeded(), budget.serverSlots(),
+                budget.pooled() ? " (through PgBouncer, " + budget.poolMode() + " mode)" : "");
         assertEquals(List.of(), budget.violations(), overlay);
     }
 
@@ -113,9 +115,23 @@ class K8sConnectionBudgetTest {
         // The check must be able to fail: ten replicas of the production budget overflow 200 slots.
         Map<String, Integer> n = new HashMap<>(budget("production").n());
         n.put("hpaMaxReplicas", 10);
-        assertFalse(new ConnectionBudget(n, false).violations().isEmpty());
-        Map<String, Integer> pooled = new HashMap<>(budget("ha").n());
-        pooled.put("poolerDefaultPoolSize", 50);
-        assertFalse(new ConnectionBudget(pooled, true).violations().isEmpty());
+        assertFalse(new ConnectionBudget(n, null).violations().isEmpty());
+        ConnectionBudget ha = budget("ha");
+        assertEquals(List.of(), ha.violations());
+        // Transaction mode: the pooler's server pools, not the clients, must fit the server...
+        assertFalse(with(ha, "poolerDefaultPoolSize", 100).violations().isEmpty(), "2 x 100 + migrations > 197");
+        // ...every Triage connection must get into one pooler instance...
+        assertFalse(with(ha, "poolerMaxClientConnections", 100).violations().isEmpty());
+        // ...and one pod at full tilt must not queue in it.
+        assertFalse(with(ha, "poolerDefaultPoolSize", 10).violations().isEmpty());
+        // The same numbers in session mode do not fit: each client would hold a server connection.
+        assertFalse(new ConnectionBudget(ha.n(), "session").violations().isEmpty());
+        assertFalse(new ConnectionBudget(ha.n(), "statement").violations().isEmpty());
+    }
+
+    private static ConnectionBudget with(ConnectionBudget budget, String key, int value) {
+        Map<String, Integer> n = new HashMap<>(budget.n());
+        n.put(key, value);
+        return new ConnectionBudget(n, budget.poolMode());
     }
 }

@@ -365,7 +365,7 @@ class K8sFactsTest {
     }
 
     @Test
-    void theHighlyAvailableDatabaseIsCloudNativePgWithASessionPooler() {
+    void theHighlyAvailableDatabaseIsCloudNativePgWithATransactionPooler() {
         // No CRD schema package exists here for CloudNativePG: the fields Triage relies on, one by one.
         ObjectNode cluster = one("ha", "Cluster", "triage-db");
         assertEquals("postgresql.cnpg.io/v1", cluster.get("apiVersion").asText());
@@ -390,13 +390,21 @@ class K8sFactsTest {
         assertEquals("postgresql.cnpg.io/v1", pooler.get("apiVersion").asText());
         assertEquals("triage-db", pooler.at("/spec/cluster/name").asText());
         assertEquals("rw", pooler.at("/spec/type").asText());
-        // Session mode: Vert.x's prepared statements break in transaction mode (measured, docs/OPERATIONS.md).
-        assertEquals("session", pooler.at("/spec/pgbouncer/poolMode").asText());
+        assertEquals("transaction", pooler.at("/spec/pgbouncer/poolMode").asText());
         assertEquals(Set.of("statement_timeout", "lock_timeout"),
                 Set.of(pooler.at("/spec/pgbouncer/parameters/ignore_startup_parameters").asText().split(",")));
 
         JsonNode config = one("ha", "ConfigMap", "triage").get("data");
         assertEquals("triage-pooler-rw", config.get("DB_HOST").asText());
+        // Transaction mode: unnamed statements, parsed again with every execution (.ci/pgbouncer-e2e.sh
+        // runs them through a real PgBouncer); connections straight to a server keep the statement cache.
+        assertEquals("false", config.path("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS").asText());
+        assertEquals("true", config.path("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY").asText());
+        for (String direct : List.of("dev", "production")) {
+            JsonNode data = one(direct, "ConfigMap", "triage").get("data");
+            assertFalse(data.has("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS")
+                    || data.has("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY"), direct + ": " + data);
+        }
         assertEquals("jdbc:postgresql://triage-db-rw:5432/triage", config.get("QUARKUS_DATASOURCE_JDBC_URL").asText());
         assertEquals("verify-full", config.get("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE").asText());
         JsonNode volumes = one("ha", "Deployment", "triage").at("/spec/template/spec/volumes");

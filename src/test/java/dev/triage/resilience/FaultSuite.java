@@ -108,7 +108,7 @@ abstract class FaultSuite {
         }
         lines.addAll(REPORT);
         lines.forEach(l -> System.out.println("[fault-report] " + l));
-        Path out = Path.of("target", "resilience-report.md");
+        Path out = Path.of(System.getProperty("triage.fault-report.file", "target/resilience-report.md"));
         Files.createDirectories(out.getParent());
         if (first) {
             Files.write(out, lines);
