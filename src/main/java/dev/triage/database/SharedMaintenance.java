@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -73,9 +74,18 @@ public class SharedMaintenance {
         timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll());
     }
 
+    /**
+     * Polling stops when shutdown begins (the graceful-shutdown delay), not at its end: the state
+     * in force is kept, and file reads no longer fail with a closing worker pool and log a WARN.
+     */
+    void stopFollowing(@Observes ShutdownDelayInitiatedEvent event) {
+        stop(null);
+    }
+
     void stop(@Observes ShutdownEvent event) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+            timer = -1;
         }
     }
 
