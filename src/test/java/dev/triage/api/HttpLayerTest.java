@@ -164,10 +164,27 @@ class HttpLayerTest {
             send(get("/api/v1/made-up-" + i + "%zz"));
             send(get("/api/v1/prompts?made-up-" + i).method("DELETE"));
         }
+        // Refused by the HTTP decoder itself, before any route: a header line that is not one, and
+        // headers beyond the decoder's ceiling.
+        send("GET /made-up-decoder HTTP/1.1\r\nHost: 127.0.0.1\r\nnot a header line\r\nConnection: close\r\n\r\n");
+        send(get("/made-up-headers").header("X-Big: " + "a".repeat(70_000)));
         String metrics = Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
                 .extract().asString();
         assertFalse(metrics.contains("made-up-"), "made-up paths are no tags");
         assertTrue(metrics.contains("uri=\"NOT_FOUND\""), "404s are NOT_FOUND");
         assertTrue(metrics.contains("uri=\"UNKNOWN\""), "other refusals are UNKNOWN");
+    }
+
+    @Test
+    void refusalsOfARouteWithoutPathParametersAreTaggedByThatRoute() {
+        // A reader may not post alerts: 403 on a route whose template equals its path. Quarkus's
+        // suppress4xx-errors would tag it UNKNOWN, and an outage's 503s there likewise.
+        Api.reader().contentType("application/json").body("{}").post("/api/v1/alerts/alertmanager").then()
+                .statusCode(403);
+        String metrics = Api.management().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("http_server_requests_seconds_count{")
+                && line.contains("status=\"403\"") && line.contains("uri=\"/api/v1/alerts/alertmanager\"")),
+                "403 tagged with its route: " + metrics.lines().filter(l -> l.contains("alertmanager")).toList());
     }
 }
