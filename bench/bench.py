@@ -58,8 +58,8 @@ PG_FSYNC = os.environ.get("BENCH_PG_FSYNC", "off")
 JVM_FLAGS = shlex.split(os.environ.get("BENCH_JVM_FLAGS", ""))     # throughput runs (plus ActiveProcessorCount)
 SERVICE_OPTS = shlex.split(os.environ.get("BENCH_SERVICE_OPTS", ""))  # every service instance (e.g. a token)
 # Runtime switches for "fault tolerance, metrics and the cache off". The first three exist in
-# Quarkus 3.33 (runtime properties); the last two are the switches Triage itself needs for its
-# own timers and its last-known-good cache (quarkus.cache.enabled=false breaks LastKnownGood).
+# Quarkus 3.33 (runtime properties); the last two are Triage's own, for its timers and counters
+# (api/MetricsSwitch) and its last-known-good cache (incident/LastKnownGood).
 # Whatever is still on after that run (seen in its /q/metrics) is named in the table, not counted as off.
 LEAN_OPTS = shlex.split(os.environ.get("BENCH_LEAN_OPTS", " ".join([
     "-Dquarkus.fault-tolerance.enabled=false",
@@ -891,11 +891,11 @@ def still_on(service: Service) -> list[str]:
     if re.search(r"^ft_", text, re.M):
         found.append("fault-tolerance metrics")
     if re.search(r"^triage_database_operation_seconds_count\{", text, re.M):
-        found.append("Triage's database timers (no runtime switch in this build)")
+        found.append("Triage's database timers (triage.metrics.enabled=false did not take)")
     m = re.search(r"^triage_incident_cache_size(?:\{[^}]*\})? ([\d.eE+]+)", text, re.M)
     if m and float(m.group(1)) > 0:
-        found.append(f"the last-known-good cache ({float(m.group(1)):.0f} entries; quarkus.cache.enabled=false "
-                     "makes LastKnownGood fail, so there is no runtime switch in this build)")
+        found.append(f"the last-known-good cache ({float(m.group(1)):.0f} entries; "
+                     "triage.incident-cache.enabled=false did not take)")
     return found
 
 
