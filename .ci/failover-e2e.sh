@@ -56,17 +56,13 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 PY=/usr/bin/python3
 PGBIN=${FAILOVER_PGBIN:-/usr/lib/postgresql/15/bin}
 
-passed=0
-step="setup"
 WORK=""
 PIDS=()              # background processes started here, stopped in reverse order
 declare -A PATRONI_PID  # node -> pid of its Patroni (exec'd by setpriv, so the pid is Patroni's)
 LOAD_PID=""
 
-elapsed() { echo $(( $(date +%s) - START )); }
-log() { printf '[%3ss] %s\n' "$(elapsed)" "$*"; }
-begin() { step="$*"; log "-- $step"; }
-pass() { passed=$((passed + 1)); log "PASS $step${1:+: $1}"; }
+# shellcheck source=.ci/lib/steps.sh
+. .ci/lib/steps.sh   # (the script runs from the repository root)
 now() { date +%s.%N; }
 
 dump_logs() {
@@ -89,12 +85,6 @@ fail() {
 }
 trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 
-alive() {   # a started child that has not exited (a zombie counts as exited)
-  [ -r "/proc/$1/stat" ] || return 1
-  local state
-  state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
 
 # as USER CMD...: runs CMD as USER when root (PostgreSQL and Patroni as postgres, etcd and HAProxy
 # as nobody), else as the current user.
@@ -158,32 +148,8 @@ trap cleanup EXIT
 trap 'log "interrupted (SIGINT): cleaning up"; exit 130' INT
 trap 'log "terminated (SIGTERM): cleaning up"; exit 143' TERM
 
-# wait_until SECONDS COMMAND...: retries COMMAND every 0.2 s until it succeeds, at most SECONDS and
-# never past the global deadline; exit code 99 from COMMAND gives up at once. WAITED: seconds taken.
-WAITED=0
-wait_until() {
-  local began limit rc
-  began=$(date +%s)
-  limit=$(( began + $1 )); shift
-  if (( limit > DEADLINE )); then limit=$DEADLINE; fi
-  while true; do
-    rc=0
-    "$@" >/dev/null 2>&1 || rc=$?
-    if (( rc == 0 )); then WAITED=$(( $(date +%s) - began )); return 0; fi
-    if (( rc == 99 )) || (( $(date +%s) >= limit )); then WAITED=$(( $(date +%s) - began )); return 1; fi
-    sleep 0.2
-  done
-}
 
 http() { curl -fsS --max-time 2 "$@"; }
-free_ports() {
-  python3 -c '
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
 secret() { od -An -tx1 -N12 /dev/urandom | tr -d ' \n'; }
 mark() { echo "$1 $(now)" >>"$WORK/load/marks"; }
 

@@ -27,16 +27,13 @@ JAR=target/quarkus-app/quarkus-run.jar
 M2=${MAVEN_REPO:-$HOME/.m2/repository}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-passed=0
-step="setup"
 WORK=""
 PIDS=()          # background processes started here (java, prometheus, alertmanager)
 PG_STARTED=0     # PostgreSQL is daemonised by pg_ctl: stopped through pg_ctl (or its pid file)
 
-elapsed() { echo $(( $(date +%s) - START )); }
-log() { printf '[%3ss] %s\n' "$(elapsed)" "$*"; }
-begin() { step="$*"; log "-- $step"; }
-pass() { passed=$((passed + 1)); log "PASS $step${1:+: $1}"; }
+# shellcheck source=.ci/lib/steps.sh
+. .ci/lib/steps.sh   # (the script runs from the repository root)
+WAIT_POLL=0.5
 
 dump_logs() {
   [ -n "$WORK" ] && [ -d "$WORK/logs" ] || return 0
@@ -74,12 +71,6 @@ as_pg() {
   fi
 }
 
-alive() {   # a started child that has not exited (a zombie counts as exited)
-  [ -r "/proc/$1/stat" ] || return 1
-  local state
-  state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
 
 pg_ctl_stop() {   # $1 = mode; bounded
   as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" stop -m "$1" -w -t 20 >>"$WORK/logs/pg_ctl.log" 2>&1
@@ -117,32 +108,6 @@ trap cleanup EXIT
 trap 'log "interrupted (SIGINT): cleaning up"; exit 130' INT
 trap 'log "terminated (SIGTERM): cleaning up"; exit 143' TERM
 
-# wait_until SECONDS COMMAND...: retries COMMAND every 0.5 s until it succeeds, at most
-# SECONDS and never past the global deadline; exit code 99 from COMMAND gives up at once
-# (the process being waited for has died).
-# WAITED is the number of seconds the last wait took (for the failure messages).
-WAITED=0
-wait_until() {
-  local began limit
-  began=$(date +%s)
-  limit=$(( began + $1 ))
-  shift
-  if (( limit > DEADLINE )); then limit=$DEADLINE; fi
-  local rc
-  while true; do
-    rc=0
-    "$@" >/dev/null 2>&1 || rc=$?
-    if (( rc == 0 )); then
-      WAITED=$(( $(date +%s) - began ))
-      return 0
-    fi
-    if (( rc == 99 )) || (( $(date +%s) >= limit )); then
-      WAITED=$(( $(date +%s) - began ))
-      return 1
-    fi
-    sleep 0.5
-  done
-}
 
 http() { curl -fsS --max-time 5 "$@"; }
 
@@ -158,14 +123,6 @@ if isinstance(r, str):
 sys.exit(0 if r else 1)' "$1"
 }
 
-free_ports() {   # N distinct free TCP ports on 127.0.0.1
-  python3 -c '
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
 
 # ------------------------------------------------------------------------------ prerequisites
 begin "prerequisites"
