@@ -19,13 +19,15 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
- * Documents the access that HTTP permissions in the configuration decide, at startup, from the
- * configuration in force: an endpoint that is {@code @PermitAll} in code but guarded by an enabled
+ * Documents the access that HTTP permissions in the configuration decide, from the configuration
+ * in force: an endpoint that is {@code @PermitAll} in code but guarded by an enabled
  * {@code quarkus.http.auth.permission.<name>} with a roles policy (POST /api/v1/prompts, unless
  * triage.auth.prompts-require-token=false) gets that policy's roles as its security requirement,
  * and 401/403. Annotation scanning at build time cannot see these: they change without a rebuild.
+ * It runs when the document is served, not at startup: rebuilding the document at startup was
+ * ~10 % of the CPU to the first answer (docs/PERFORMANCE.md), and the document is rarely read.
  */
-@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
 public class HttpPermissionsOpenApiFilter implements OASFilter {
 
     private static final Pattern PERMISSION_PATHS = Pattern.compile("quarkus\\.http\\.auth\\.permission\\.([^.]+)\\.paths");
