@@ -44,6 +44,9 @@ QUICK = "--quick" in sys.argv[1:]
 WRITE = "--no-write" not in sys.argv[1:]
 SECONDS = env_int("BENCH_SECONDS", 5 if QUICK else 15)            # each measured scenario
 WARMUP = env_int("BENCH_WARMUP_SECONDS", 5 if QUICK else 10)       # per service instance
+# Before each throughput scenario, its own script unmeasured: the JIT compiles that endpoint's
+# paths before the clock starts (the instance warm-up is mostly GETs; a prompt is other code).
+SCENARIO_WARMUP = env_int("BENCH_SCENARIO_WARMUP_SECONDS", 1 if QUICK else 3)
 RSS_SECONDS = env_int("BENCH_RSS_SECONDS", 15 if QUICK else 60)    # mixed load before VmRSS
 STARTS = env_int("BENCH_STARTS", 3 if QUICK else 5)                # startup runs (median)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 32)
@@ -653,10 +656,14 @@ def http_statuses(service: Service) -> dict[str, float] | None:
     return counts
 
 
-def measure(name: str, service: Service, script: str, seconds: int = None, **kwargs) -> dict:
+def measure(name: str, service: Service, script: str, seconds: int = None, warm: bool = False,
+            **kwargs) -> dict:
     """A wrk scenario with the service's CPU time, threads and (from its metrics) response
-    statuses before and after."""
+    statuses before and after; with warm, SCENARIO_WARMUP seconds of the same script first,
+    unmeasured (their own Idempotency-Keys: wrk's run name is part of each key)."""
     seconds = seconds or SECONDS
+    if warm and SCENARIO_WARMUP > 0:
+        wrk(f"warm-{name}", service, script, SCENARIO_WARMUP, record=False, **kwargs)
     LOADS.append(load1())
     log(f"{name}: wrk {script}, {CONNECTIONS} connections, {seconds} s (load {loadavg()})")
     statuses_before = http_statuses(service)
@@ -989,14 +996,14 @@ def main() -> int:
     RESULTS["get-lean"]["still_on"] = still_on(lean)
     lean.stop(kill=True)   # no graceful shutdown needed: saves quarkus.shutdown.delay
     pgbench("pgbench-select", "select.sql", {"ids": HOT_IDS})
-    measure("get", full, "get.lua", env={"BENCH_IDS": str(HOT_IDS)})
+    measure("get", full, "get.lua", warm=True, env={"BENCH_IDS": str(HOT_IDS)})
     database_stopped_scenario(full)
-    measure("live", full, "live.lua", mgmt=True)
-    measure("prompt", full, "prompt.lua")
+    measure("live", full, "live.lua", warm=True, mgmt=True)
+    measure("prompt", full, "prompt.lua", warm=True)
     pgbench("pgbench-insert", "insert.sql", insert_defines)
-    measure("post", full, "post.lua")
+    measure("post", full, "post.lua", warm=True)
     pgbench("pgbench-list", "list.sql", {})
-    measure("list", full, "list.lua")
+    measure("list", full, "list.lua", warm=True)
     database_frozen_scenario(full)
     full.stop(kill=True)   # no graceful shutdown needed: saves quarkus.shutdown.delay
 
@@ -1004,7 +1011,7 @@ def main() -> int:
     one = start_service("cpu1", ["-XX:ActiveProcessorCount=1", *JVM_FLAGS])
     warm_up(one)
     pgbench("pgbench-select-2", "select.sql", {"ids": HOT_IDS})
-    measure("get-cpu1", one, "get.lua", env={"BENCH_IDS": str(HOT_IDS)})
+    measure("get-cpu1", one, "get.lua", warm=True, env={"BENCH_IDS": str(HOT_IDS)})
     one.stop(kill=True)   # no graceful shutdown needed: saves quarkus.shutdown.delay
 
     # 4. Start to first 200 and resident memory, with the Dockerfile's JVM flags.
@@ -1240,7 +1247,7 @@ def write_report(machine: dict, table: str) -> None:
         f"{machine['wrk']}, pgbench from {PG.pgbench_bin}",
         f"- Load average (1, 5, 15 min): {machine['load_start']} at the start, {machine['load_end']} at the end; "
         f"1-minute load before the scenarios: {machine['load_during']}",
-        f"- Settings: {SECONDS} s per scenario, warm-up {WARMUP} s per service instance, {CONNECTIONS} connections, "
+        f"- Settings: {SECONDS} s per scenario (throughput scenarios after {SCENARIO_WARMUP} s of their own script, unmeasured), warm-up {WARMUP} s per service instance, {CONNECTIONS} connections, "
         f"{THREADS} load-generator threads, {INCIDENTS:,} incidents loaded; throughput runs: JDK default flags"
         f"{' + ' + ' '.join(JVM_FLAGS) if JVM_FLAGS else ''} and -XX:ActiveProcessorCount as named",
         f"- Dockerfile.jvm flags ({flags.get('source', '?')}): `{' '.join(flags.get('flags', []))}`",

@@ -11,7 +11,7 @@
 #
 # Needs: JDK 17+ (java, jstat), wrk, pgbench and psql (Debian: wrk, postgresql-client), python3,
 # PostgreSQL server binaries (the zonky ones the tests unpack, or Debian's postgresql).
-# Knobs (environment): BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_RSS_SECONDS, BENCH_STARTS,
+# Knobs (environment): BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_SCENARIO_WARMUP_SECONDS, BENCH_RSS_SECONDS, BENCH_STARTS,
 # BENCH_CONNECTIONS (32), BENCH_INCIDENTS (10000), BENCH_JVM_FLAGS, BENCH_SERVICE_OPTS,
 # BENCH_LEAN_OPTS, BENCH_PG_FSYNC (off), BENCH_KEEP=1 (keep the work directory): see bench/bench.py.
 set -euo pipefail
